@@ -1,0 +1,59 @@
+# The workbook's commands. The first two are the ones the README starts with:
+#   make lab    open the workbook in JupyterLab
+#   make test   run every test (lint, unit, property, notebooks, browser)
+# Both create a virtual environment in .venv the first time.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements/constraints.txt
+NOTEBOOKS := $(wildcard notebooks/[0-9]*.ipynb)
+
+.PHONY: lab test lint bench images screenshots lock clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "minitensor needs Python 3.10 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
+
+# Marker files record which extras are installed; they are redone when the
+# dependencies change.
+$(VENV)/.notebook: pyproject.toml requirements/constraints.txt | $(PY)
+	$(PIP) -e ".[notebook]"
+	@touch $@
+
+$(VENV)/.test: pyproject.toml requirements/constraints.txt $(VENV)/.notebook
+	$(PIP) -e ".[notebook,test,bench]"
+	@touch $@
+
+lab: $(VENV)/.notebook
+	$(VENV)/bin/jupyter trust $(NOTEBOOKS)
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: $(VENV)/.test lint
+	$(PY) -m pytest
+
+lint: $(VENV)/.test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+bench: $(VENV)/.test
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m benchmarks
+
+# Redraw the pictures in images/ from the project's own code.
+images: $(VENV)/.notebook
+	$(PY) -m tools.make_images
+
+# Copy the screenshots the browser tests took into images/.
+screenshots:
+	$(PY) -m tools.copy_screenshots
+
+lock: $(VENV)/.test
+	$(VENV)/bin/pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements/constraints.txt.new
+	{ echo "# Exact versions for a reproducible environment (make lab / make test / make bench)."; \
+	  echo "# Regenerate with: make lock"; cat requirements/constraints.txt.new; } > requirements/constraints.txt
+	rm requirements/constraints.txt.new
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts
