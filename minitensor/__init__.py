@@ -1,13 +1,137 @@
 """minitensor: automatic differentiation you can read, with PyTorch's API.
 
 ``minitensor.Value`` is a scalar autograd engine (one number per node);
-the rest of the package is an n-d ``Tensor`` whose API follows PyTorch's.
-Both run on the same backward engine, ``minitensor.autograd.engine``.
+the rest of the package is an n-d ``Tensor`` whose API follows PyTorch's,
+so ``import minitensor as torch`` runs most beginner PyTorch code. Both run
+on the same backward engine, ``minitensor.autograd.engine``.
+
+Where things are:
+
+* ``tensor.py``: the Tensor class; ``creation.py``: tensor(), zeros(), randn(), ...
+* ``ops/``: every operation, forward and backward side by side
+* ``autograd/``: the backward engine, Function, no_grad, grad(), gradcheck
+* ``dtypes.py``, ``backend.py`` (NumPy or CuPy), ``printing.py``
+* ``scalar/``: Value and a micrograd-style MLP; ``nn/``, ``optim/``; ``viz/``
 """
 
+from minitensor import autograd, cuda, nn
+from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minitensor.backend import device
+from minitensor.creation import (
+    BoolTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from minitensor.dtypes import (
+    bool_ as bool,
+)
+from minitensor.dtypes import (
+    double,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    result_type,
+    short,
+    uint8,
+)
+from minitensor.dtypes import float as float
+from minitensor.dtypes import int as int
+from minitensor.ops.elementwise import (
+    abs,
+    add,
+    clamp,
+    cos,
+    div,
+    eq,
+    exp,
+    ge,
+    gt,
+    le,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    lt,
+    masked_fill,
+    maximum,
+    minimum,
+    mul,
+    ne,
+    neg,
+    pow,
+    reciprocal,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    sub,
+    tanh,
+    where,
+)
+from minitensor.ops.matmul import dot, matmul, mm, mv
+from minitensor.ops.reduce import mean, sum
+from minitensor.ops.shape import (
+    cat,
+    chunk,
+    expand,
+    flatten,
+    permute,
+    repeat,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    t,
+    transpose,
+    unsqueeze,
+    view,
+)
+from minitensor.printing import get_printoptions, set_printoptions
 from minitensor.random import manual_seed
 from minitensor.scalar import Value
+from minitensor.tensor import Size, Tensor
+
+clip = clamp
 
 __version__ = "0.1.0"
 
-__all__ = ["Value", "manual_seed"]
+
+def is_tensor(obj) -> bool:
+    """True if ``obj`` is a minitensor Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    """The number of elements of ``input``."""
+    return input.numel()

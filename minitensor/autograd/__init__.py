@@ -1,5 +1,28 @@
-"""Automatic differentiation: the backward engine and, for tensors, its API."""
+"""Automatic differentiation (``minitensor.autograd``).
 
+* `engine`: the one backward engine, a generator of steps, shared by
+  `Value` and `Tensor`;
+* `function`: `Function` (forward/backward pairs), the graph nodes;
+* `grad_mode`: `no_grad`, `enable_grad`, `set_grad_enabled`;
+* `api`: `backward` and `grad`.
+"""
+
+from minitensor.autograd.api import backward, grad
 from minitensor.autograd.engine import Step, backward_steps, run_backward, topological_order
+from minitensor.autograd.function import Function, FunctionCtx
+from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
-__all__ = ["Step", "backward_steps", "run_backward", "topological_order"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "Step",
+    "backward",
+    "backward_steps",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "no_grad",
+    "run_backward",
+    "set_grad_enabled",
+    "topological_order",
+]

@@ -1,0 +1,132 @@
+"""The user-facing autograd calls: ``backward()`` and ``autograd.grad()``.
+
+Both run the same engine (`minitensor.autograd.engine.backward_steps`) with
+one switch: ``backward`` *accumulates* each leaf's gradient into ``.grad``,
+``grad`` *returns* the gradients of the tensors you name and touches no
+``.grad`` at all.
+"""
+
+from __future__ import annotations
+
+from minitensor.autograd.engine import backward_steps
+from minitensor.autograd.function import graph_node
+
+
+def _roots_and_seeds(outputs, grad_outputs, *, caller: str):
+    """Check the outputs to differentiate and build their starting gradients."""
+    from minitensor.creation import ones_like
+    from minitensor.tensor import Tensor
+
+    roots, seeds = [], []
+    for i, (out, grad) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{caller}: expected a Tensor, got {type(out).__name__}")
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        if grad is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            grad = ones_like(out)
+        elif not isinstance(grad, Tensor):
+            raise TypeError(
+                f"{caller}: gradient must be a Tensor or None, got {type(grad).__name__}"
+            )
+        elif grad.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} and "
+                f"output[{i}] has a shape of {out.shape}."
+            )
+        elif grad.dtype != out.dtype:
+            grad = grad.to(out.dtype)
+        roots.append(graph_node(out))
+        seeds.append(grad)
+    return roots, seeds
+
+
+def _as_tuple(x) -> tuple:
+    if isinstance(x, (tuple, list)):
+        return tuple(x)
+    return (x,)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (``tensor.backward()``)."""
+    tensors = _as_tuple(tensors)
+    grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
+    roots, seeds = _roots_and_seeds(tensors, grads, caller="backward")
+    retain = create_graph if retain_graph is None else retain_graph
+    only_to = None
+    if inputs is not None:
+        only_to = [graph_node(t) for t in _as_tuple(inputs)]
+    for step in backward_steps(
+        roots,
+        seeds,
+        retain_graph=retain,
+        create_graph=create_graph,
+        accumulate=only_to is None,
+        only_to=only_to,
+    ):
+        if only_to is not None and any(step.node is n for n in only_to):
+            step.node.accumulate(step.grad_output)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=None,
+    materialize_grads=False,
+):
+    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple.
+
+    Nothing is accumulated into ``.grad``. An input the outputs do not depend
+    on is an error unless ``allow_unused=True`` (then its gradient is None,
+    or zeros with ``materialize_grads=True``).
+
+        >>> x = minitensor.tensor(3.0, requires_grad=True)
+        >>> minitensor.autograd.grad(x * x, x)
+        (tensor(6.),)
+    """
+    from minitensor.creation import zeros_like
+
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for x in inputs:
+        if not x.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots, seeds = _roots_and_seeds(outputs, grad_outputs, caller="grad")
+    targets = [graph_node(x) for x in inputs]
+    found: dict = {}
+    retain = create_graph if retain_graph is None else retain_graph
+    for step in backward_steps(
+        roots,
+        seeds,
+        retain_graph=retain,
+        create_graph=create_graph,
+        accumulate=False,
+        only_to=targets,
+    ):
+        for target in targets:
+            if step.node is target:
+                found[target] = step.grad_output
+    result = []
+    for i, (x, target) in enumerate(zip(inputs, targets)):
+        g = found.get(target)
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
+                )
+            g = zeros_like(x) if materialize_grads else None
+        result.append(g)
+    return tuple(result)

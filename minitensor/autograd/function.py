@@ -1,0 +1,322 @@
+"""`Function`: an operation that knows its own derivative, and the graph nodes it leaves.
+
+Every differentiable tensor operation in minitensor is a `Function` with two
+static methods, forward and backward, side by side::
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a._array * b._array
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            a, b = ctx.saved_tensors
+            return sum_to(grad_output * b, a.shape), sum_to(grad_output * a, b.shape)
+
+``Mul.apply(a, b)`` runs forward with graph recording off and, if an input
+requires grad, attaches a `BackwardNode` to the result as its ``grad_fn``.
+The node remembers the Function, the ``ctx`` (what forward saved) and the
+nodes of the inputs (``next_functions``). The backward engine later calls
+``node.chain_rule(grad_output)``, which calls ``Mul.backward``.
+
+Built-in operations compute forward on the raw arrays (``tensor._array``,
+a NumPy or CuPy array) and return an array; they write backward with tensor
+operations, so that ``create_graph=True`` can record the backward pass itself
+and give second derivatives. A user-defined Function (as in PyTorch) may
+instead compute forward with tensor operations and return a tensor.
+
+Leaf tensors that require grad are represented in the graph by an
+`AccumulateGrad` node, whose only job is to add the gradient that reaches it
+into ``tensor.grad``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from minitensor.autograd.grad_mode import no_grad, set_grad_enabled
+
+if TYPE_CHECKING:
+    from minitensor.tensor import Tensor
+
+_BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class FunctionCtx:
+    """The ``ctx`` a Function's forward fills and its backward reads.
+
+    Attributes:
+        needs_input_grad: one bool per forward argument: does it need a gradient?
+            A backward may skip the work for inputs that do not.
+        saved_tensors: the tensors given to ``save_for_backward``; reading them
+            checks that none was modified in place since (PyTorch's version check).
+    Any other attribute (``ctx.dim = 1``) can be set freely for non-tensor data.
+    """
+
+    def __init__(self):
+        self.needs_input_grad: tuple[bool, ...] = ()
+        self._saved: tuple | None = ()
+        self._versions: tuple[int, ...] = ()
+
+    def save_for_backward(self, *tensors) -> None:
+        """Keep tensors for backward, remembering their version numbers."""
+        self._saved = tensors
+        self._versions = tuple(0 if t is None else t._version for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._saved is None:
+            raise RuntimeError(_BACKWARD_TWICE)
+        for tensor, version in zip(self._saved, self._versions):
+            if tensor is not None and tensor._version != version:
+                raise RuntimeError(_modified_message(tensor, version))
+        return self._saved
+
+    def _free(self) -> None:
+        """Drop the saved tensors (after a backward without retain_graph)."""
+        self._saved = None
+
+
+def _modified_message(tensor: Tensor, expected: int) -> str:
+    where = ""
+    if tensor.grad_fn is not None:
+        where = f", which is output 0 of {tensor.grad_fn.name().removesuffix('Backward0')}"
+    return (
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{tensor.type()} [{', '.join(map(str, tensor.shape))}]]{where}, "
+        f"is at version {tensor._version}; expected version {expected} instead. Hint: enable "
+        "anomaly detection to find the operation that failed to compute its gradient, with "
+        "minitensor.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+class Function:
+    """Base class of differentiable operations (``minitensor.autograd.Function``).
+
+    Subclass it with static ``forward(ctx, *args)`` and ``backward(ctx, grad_output)``
+    and call ``YourFunction.apply(*args)``. ``backward`` returns one gradient per
+    argument of ``forward`` (``None`` for arguments that are not tensors or need
+    no gradient).
+
+    Class attributes:
+        node_name: the ``grad_fn`` name shown to users. Built-in operations use
+            PyTorch's names (``"MulBackward0"``); a user's Function ``Square``
+            gets ``"SquareBackward"``, as in PyTorch.
+        is_view: True if forward returns a view of its first input (same
+            memory), so both share one version counter.
+    """
+
+    node_name: str | None = None
+    is_view = False
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, *args: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, grad_output: Tensor) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad_output)")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Tensor:
+        """Run forward and, if any input requires grad, record the graph node."""
+        from minitensor.autograd.grad_mode import is_grad_enabled
+        from minitensor.tensor import Tensor
+
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        device = _common_device(tensors)
+        record = is_grad_enabled() and any(t._requires_grad for t in tensors)
+
+        ctx = FunctionCtx()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        with no_grad():
+            result = cls.forward(ctx, *args)
+        out = result if isinstance(result, Tensor) else Tensor._wrap(result, device)
+
+        if cls.is_view:
+            base = tensors[0]
+            out._version_counter = base._version_counter
+            out._base = base if base._base is None else base._base
+        if record:
+            out._grad_fn = BackwardNode(cls, ctx, args)
+            out._requires_grad = True
+        return out
+
+    @classmethod
+    def _node_name(cls) -> str:
+        return cls.node_name or f"{cls.__name__}Backward"
+
+
+def _common_device(tensors):
+    """The device all tensor arguments are on; mixing devices is an error, as in PyTorch."""
+    device = tensors[0].device if tensors else None
+    for t in tensors[1:]:
+        if t.device != device:
+            raise RuntimeError(
+                "Expected all tensors to be on the same device, but found at least two "
+                f"devices, {_device_order(device, t.device)}!"
+            )
+    return device
+
+
+def _device_order(a, b) -> str:
+    # PyTorch names the GPU first.
+    return f"{a}, {b}" if a.type == "cuda" else f"{b}, {a}"
+
+
+def graph_node(tensor: Tensor):
+    """The node through which gradients reach ``tensor``.
+
+    Its ``grad_fn`` if it was computed; for a leaf that requires grad, its
+    `AccumulateGrad` node (one per leaf, shared by every use of it); None for
+    a tensor that needs no gradient.
+    """
+    if tensor._grad_fn is not None:
+        return tensor._grad_fn
+    if not tensor._requires_grad:
+        return None
+    node = tensor._accumulator() if tensor._accumulator is not None else None
+    if node is None:
+        node = AccumulateGrad(tensor)
+        # The tensor refers to its node weakly: the node refers to the tensor,
+        # and two strong references would make a cycle.
+        tensor._accumulator = weakref.ref(node)
+    return node
+
+
+class _InputInfo:
+    """What a node remembers of one tensor input: enough to check its gradient."""
+
+    __slots__ = ("device", "dtype", "position", "shape")
+
+    def __init__(self, position, tensor):
+        self.position = position
+        self.shape = tensor.shape
+        self.dtype = tensor.dtype
+        self.device = tensor.device
+
+
+class BackwardNode:
+    """A ``grad_fn``: one recorded operation in the backward graph.
+
+    Attributes:
+        function: the `Function` subclass that made it.
+        ctx: what its forward saved.
+        parents: the graph nodes of the tensor inputs (``None`` for an input
+            that needs no gradient), in order. PyTorch calls them
+            ``next_functions``.
+    """
+
+    __slots__ = ("__weakref__", "_inputs", "_retained", "ctx", "function", "parents")
+
+    def __init__(self, function, ctx, args):
+        from minitensor.tensor import Tensor
+
+        self.function = function
+        self.ctx = ctx
+        tensor_args = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
+        self._inputs = tuple(_InputInfo(i, t) for i, t in tensor_args)
+        self.parents = tuple(graph_node(t) for _, t in tensor_args)
+        self._retained: list = []  # weak references to tensors that called retain_grad()
+
+    def name(self) -> str:
+        """The node's name, e.g. ``"MulBackward0"``."""
+        return self.function._node_name()
+
+    @property
+    def next_functions(self) -> tuple:
+        """``((node, 0), ...)`` for each tensor input, as PyTorch shows it."""
+        return tuple((p, 0) for p in self.parents)
+
+    def __repr__(self) -> str:
+        from minitensor.autograd import function as this_module
+
+        name = self.name()
+        if self.function.node_name is None:  # a user's Function: PyTorch shows a dotted path
+            name = f"{this_module.__name__}.{name}"
+        return f"<{name} object at {hex(id(self))}>"
+
+    # --- the engine protocol -------------------------------------------------
+
+    def chain_rule(self, grad_output, create_graph: bool = False) -> list:
+        """Call the Function's backward and check each gradient it returns."""
+        with set_grad_enabled(create_graph):
+            grads = self.function.backward(self.ctx, grad_output)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        n_args = len(self.ctx.needs_input_grad)
+        if len(grads) != n_args:
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {n_args}, got {len(grads)})"
+            )
+        result: list = []
+        for index, (info, parent) in enumerate(zip(self._inputs, self.parents)):
+            grad = grads[info.position]
+            if parent is None or grad is None:
+                result.append(None)
+            else:
+                result.append(self._checked(grad, info, index, create_graph))
+        return result
+
+    def _checked(self, grad, info: _InputInfo, index: int, create_graph: bool):
+        """Match a gradient to its input: same shape (summing broadcast dims), dtype and device."""
+        from minitensor.ops.broadcast import is_expandable_to, sum_to
+
+        if grad.shape != info.shape:
+            if not is_expandable_to(info.shape, grad.shape):
+                raise RuntimeError(
+                    f"Function {self.name()} returned an invalid gradient at index {index} - "
+                    f"got [{', '.join(map(str, grad.shape))}] but expected shape compatible "
+                    f"with [{', '.join(map(str, info.shape))}]"
+                )
+            with set_grad_enabled(create_graph):
+                grad = sum_to(grad, info.shape)
+        if grad.dtype != info.dtype:
+            with set_grad_enabled(create_graph):
+                grad = grad.to(info.dtype)
+        return grad
+
+    def accumulate(self, grad) -> None:
+        """Give the gradient to tensors that asked for it with ``retain_grad()``."""
+        for ref in self._retained:
+            tensor = ref()
+            if tensor is not None:
+                tensor._accumulate_grad(grad)
+
+    def release(self) -> None:
+        self.ctx._free()
+
+
+class AccumulateGrad:
+    """The graph node of a leaf tensor: adds the gradient that reaches it into ``.grad``."""
+
+    __slots__ = ("__weakref__", "variable")
+    parents: tuple = ()
+    next_functions: tuple = ()
+
+    def __init__(self, variable: Tensor):
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+    def chain_rule(self, grad_output, create_graph: bool = False) -> tuple:
+        return ()
+
+    def accumulate(self, grad) -> None:
+        self.variable._accumulate_grad(grad)
+
+    def release(self) -> None:
+        """A leaf saves nothing."""

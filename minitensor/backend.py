@@ -1,0 +1,253 @@
+"""The only module that knows which array library holds a tensor's numbers.
+
+A tensor on ``"cpu"`` keeps its elements in a NumPy array; a tensor on
+``"cuda"`` keeps them in a CuPy array on the GPU. Everything else in
+minitensor computes through ``xp``, the *array namespace* of the tensor's
+device, and never imports NumPy or CuPy for arithmetic::
+
+    xp = backend.namespace(tensor.device)
+    out = xp.exp(tensor._array)
+
+The namespaces follow the Python array API standard (the common language
+that NumPy, CuPy, PyTorch and JAX agree on): NumPy and CuPy are used through
+``array_api_compat``, which papers over their few differences from it
+(``concat``, ``permute_dims``, ``var(correction=...)``, ...). Code written
+this way runs unchanged on either device.
+
+Testing the GPU path without a GPU
+----------------------------------
+``use_standin_gpu()`` makes ``"cuda"`` mean a fake device of
+``array_api_strict``, the array API's reference implementation. Its arrays
+refuse NumPy functions and refuse to meet arrays of another device, so a
+stray ``np.something(gpu_array)`` or a forgotten transfer fails in the CPU
+test suite exactly where it would fail on a real GPU.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import array_api_compat.numpy as _numpy_namespace
+import numpy as np
+
+
+class device:
+    """Where a tensor's numbers live: ``device("cpu")``, ``device("cuda:0")``.
+
+    Accepts the same strings as PyTorch (``"cpu"``, ``"cuda"``, ``"cuda:1"``)
+    or a type and an index (``device("cuda", 0)``).
+    """
+
+    __slots__ = ("index", "type")
+
+    def __init__(self, type: str | device, index: int | None = None):
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments: {type!r}")
+        name = type
+        if ":" in name:
+            name, _, number = name.partition(":")
+            if index is not None or not number.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            index = builtins.int(number)
+        if name not in ("cpu", "cuda"):
+            raise RuntimeError(
+                "Expected one of cpu, cuda device type at start of device string: " + type
+            )
+        self.type, self.index = name, index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def as_device(value) -> device:
+    """Normalise what a user passes as ``device=``: a tensor on ``"cuda"`` is on ``cuda:0``."""
+    if value is None:
+        return CPU
+    d = value if isinstance(value, device) else device(value)
+    if d.type == "cuda":
+        if not cuda_is_available():
+            raise AssertionError("Torch not compiled with CUDA enabled" + _why_no_cuda())
+        return device("cuda", 0 if d.index is None else d.index)
+    return CPU
+
+
+@dataclass(frozen=True)
+class ArrayBackend:
+    """How to compute on one kind of device.
+
+    xp: the array namespace (``exp``, ``matmul``, ``sum``, ...).
+    from_host: NumPy array -> array on this device (a copy unless on the CPU).
+    to_host: array on this device -> NumPy array (shares memory on the CPU).
+    index_add: ``out[index] += values`` with repeated indices adding up
+        (not in the array API standard, so each library says how).
+    """
+
+    name: str
+    xp: Any
+    from_host: Callable[[np.ndarray], Any]
+    to_host: Callable[[Any], np.ndarray]
+    index_add: Callable[[Any, Any, Any], None]
+
+
+NUMPY = ArrayBackend(
+    name="numpy",
+    xp=_numpy_namespace,
+    from_host=lambda a: a,
+    to_host=lambda a: a,
+    index_add=np.add.at,
+)
+
+_gpu_backend: ArrayBackend | None = None  # made on first use of "cuda"
+_gpu_checked = False
+
+
+@functools.cache
+def _cupy_backend() -> ArrayBackend | None:
+    """CuPy, if it is installed and finds a GPU; otherwise None."""
+    try:
+        import array_api_compat.cupy as cupy_namespace
+        import cupy
+        import cupyx
+    except ImportError:
+        return None
+    try:
+        if not cupy.is_available():
+            return None
+    except Exception:  # a broken CUDA install says so here; treat it as no GPU
+        return None
+    return ArrayBackend(
+        name="cupy",
+        xp=cupy_namespace,
+        from_host=cupy.asarray,
+        to_host=cupy.asnumpy,
+        index_add=cupyx.scatter_add,
+    )
+
+
+def _standin_backend() -> ArrayBackend:
+    """A fake GPU from array_api_strict (see the module docstring)."""
+    import array_api_strict as xs
+
+    gpu = xs.Device("device1")
+    host = xs.Device("CPU_DEVICE")
+
+    def index_add(out, index, values):
+        # array_api_strict has no scatter-add; do it on the host and copy back
+        # into `out` in place, as CuPy's scatter_add would on the device.
+        host_out = np.asarray(out.to_device(host))
+        np.add.at(host_out, _host_index(index), np.asarray(values.to_device(host)))
+        out[...] = xs.asarray(host_out, device=gpu)
+
+    def _host_index(index):
+        if isinstance(index, tuple):
+            return tuple(_host_index(i) for i in index)
+        if hasattr(index, "to_device"):
+            return np.asarray(index.to_device(host))
+        return index
+
+    return ArrayBackend(
+        name="array_api_strict",
+        xp=xs,
+        from_host=lambda a: xs.asarray(a, device=gpu),
+        to_host=lambda a: np.asarray(a.to_device(host)),
+        index_add=index_add,
+    )
+
+
+def use_standin_gpu(enabled: bool = True) -> None:
+    """Serve ``"cuda"`` from the array_api_strict stand-in (tests only)."""
+    global _gpu_backend, _gpu_checked
+    _gpu_backend = _standin_backend() if enabled else None
+    _gpu_checked = enabled
+
+
+def _gpu() -> ArrayBackend | None:
+    global _gpu_backend, _gpu_checked
+    if not _gpu_checked:
+        _gpu_backend, _gpu_checked = _cupy_backend(), True
+    return _gpu_backend
+
+
+def cuda_is_available() -> bool:
+    """True when a GPU can be used: CuPy is installed and finds a device."""
+    return _gpu() is not None
+
+
+def _why_no_cuda() -> str:
+    try:
+        import cupy  # noqa: F401
+    except ImportError:
+        return " (minitensor uses CuPy for the GPU: install it with pip install cupy-cuda12x)"
+    return " (CuPy is installed but finds no usable GPU)"
+
+
+def backend_for(dev: device) -> ArrayBackend:
+    """The `ArrayBackend` that computes on ``dev``."""
+    if dev.type == "cpu":
+        return NUMPY
+    gpu = _gpu()
+    if gpu is None:
+        raise AssertionError("Torch not compiled with CUDA enabled" + _why_no_cuda())
+    return gpu
+
+
+def namespace(dev: device):
+    """The array namespace ``xp`` of ``dev``."""
+    return NUMPY.xp if dev.type == "cpu" else backend_for(dev).xp
+
+
+def to_host(array, dev: device) -> np.ndarray:
+    """The elements as a NumPy array (no copy for a CPU array)."""
+    return array if dev.type == "cpu" else backend_for(dev).to_host(array)
+
+
+def transfer(array, source: device, target: device):
+    """Copy an array from one device to another (the same array if they are equal)."""
+    if source == target:
+        return array
+    return backend_for(target).from_host(to_host(array, source))
+
+
+def native_dtype(xp, dt):
+    """The array library's dtype object for the minitensor dtype ``dt``."""
+    return getattr(xp, dt.name)
+
+
+def contiguous_copy(array, dev: device):
+    """A copy of ``array`` laid out in row-major (C) order.
+
+    NumPy and CuPy have ``ascontiguousarray`` (a plain copy keeps a transposed
+    layout); the array API standard has no notion of layout, so the stand-in
+    just copies.
+    """
+    xp = namespace(dev)
+    make = getattr(xp, "ascontiguousarray", None)
+    if make is None:
+        return xp.asarray(array, copy=True)
+    out = make(array)
+    out = out.copy() if out is array else out
+    # (ascontiguousarray turns a 0-d array into a 1-d one; put the shape back.)
+    return xp.reshape(out, array.shape)

@@ -1,0 +1,24 @@
+"""`Parameter`: a tensor that a `Module` registers as one of its weights."""
+
+from __future__ import annotations
+
+from minitensor.tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A leaf tensor that is a model's weight (``requires_grad=True`` by default).
+
+    Assigning a Parameter to a `Module` attribute registers it, so it appears
+    in ``module.parameters()``. It shares memory with the tensor it wraps and
+    prints as ``Parameter containing:``, as in PyTorch.
+    """
+
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True):
+        from minitensor.creation import empty
+
+        if data is None:
+            data = empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Parameter expects a Tensor, got {type(data).__name__}")
+        self._set_fields(data._array, data.device)
+        self.requires_grad = requires_grad
