@@ -100,7 +100,23 @@ from minitensor.ops.elementwise import (
     where,
 )
 from minitensor.ops.matmul import dot, matmul, mm, mv
-from minitensor.ops.reduce import mean, sum
+from minitensor.ops.reduce import (
+    all,
+    any,
+    argmax,
+    argmin,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    softmax,
+    std,
+    sum,
+    var,
+)
 from minitensor.ops.shape import (
     cat,
     chunk,
