@@ -1,13 +1,36 @@
-"""Run every benchmark: ``python -m benchmarks`` (``make bench``)."""
+"""Run every benchmark: ``python -m benchmarks`` (``make bench``).
+
+Each module prints its own table; the summary at the end collects the
+ratios against the goals set in the issues.
+"""
 
 import platform
 
-from benchmarks import bench_scalar
+from benchmarks import bench_scalar, bench_tensor
+
+GOALS = {
+    "scalar_speedup_vs_micrograd": ("minitensor.scalar speed-up over micrograd", ">= 5"),
+    "per_op_vs_torch": ("per-op time / PyTorch's (2x2 tensors)", "< 1.0"),
+    "mlp_vs_numpy": ("1024-wide MLP step / hand-written NumPy", "<= 1.10"),
+    "epoch_vs_torch": ("digits training epoch / PyTorch's", "<= 1.5"),
+}
 
 
 def main() -> None:
     print(f"Python {platform.python_version()} on {platform.machine()}; medians of repeated runs")
-    bench_scalar.main()
+    results = {}
+    results.update(bench_scalar.main())
+    results.update(bench_tensor.main())
+    try:
+        from benchmarks import bench_train
+    except ImportError:
+        bench_train = None
+    if bench_train is not None:
+        results.update(bench_train.main())
+    print("\nSummary")
+    for key, value in results.items():
+        what, goal = GOALS.get(key, (key, "-"))
+        print(f"  {what:<46} {value:7.2f}   goal {goal}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,89 @@
+"""Instant feedback for the workbook's exercises.
+
+In a notebook::
+
+    from exercises import check
+
+    answer = ...          # replace ... with your answer
+    check("01.1", answer)
+
+``check`` prints one line: right, a hint, or "not answered yet" while the
+answer is still ``...`` (so a notebook run from top to bottom, untouched,
+stays clean). Each notebook's exercises live in their own module here
+(``ex01.py`` for notebook 01, ...), as a dict ``EXERCISES`` from an id to an
+`Exercise`. The checks compute the right answer themselves, from the
+question's numbers, never from a stored result.
+
+Worked solutions are in ``notebooks/solutions/``; ``tests/test_exercises.py``
+runs every solution through its check.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+# One module per notebook with exercises, named explicitly (no discovery magic).
+_MODULES = ["ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08", "ex09"]
+
+
+@dataclass
+class Exercise:
+    """One exercise.
+
+    question: one line saying what is asked (shown by ``show``).
+    is_right: a function of the student's answer, True if it is right.
+    hint: what to look at when the answer is wrong.
+    """
+
+    question: str
+    is_right: Callable[[Any], bool]
+    hint: str
+
+
+def all_exercises() -> dict[str, Exercise]:
+    """Every exercise of the workbook, by id ("01.1", "01.2", ...)."""
+    found: dict[str, Exercise] = {}
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(f"exercises.{name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"exercises.{name}":
+                continue  # that notebook has no exercises yet
+            raise
+        found.update(module.EXERCISES)
+    return found
+
+
+def check(exercise_id: str, answer: Any = ...) -> bool | None:
+    """Print whether ``answer`` is right; return True/False (None if not answered)."""
+    exercises = all_exercises()
+    if exercise_id not in exercises:
+        raise KeyError(f"no exercise {exercise_id!r}; the ids are {sorted(exercises)}")
+    if answer is ...:
+        print(f"Exercise {exercise_id}: not answered yet (replace ... with your answer).")
+        return None
+    exercise = exercises[exercise_id]
+    try:
+        right = bool(exercise.is_right(answer))
+    except Exception as error:  # a wrong kind of answer is a hint, not a crash
+        print(f"Exercise {exercise_id}: that answer could not be checked ({error}).")
+        print(f"  Hint: {exercise.hint}")
+        return False
+    if right:
+        print(f"Exercise {exercise_id}: right!")
+    else:
+        print(f"Exercise {exercise_id}: not yet. Hint: {exercise.hint}")
+    return right
+
+
+def close(expected: float, rel: float = 1e-4, abs_: float = 1e-6) -> Callable[[Any], bool]:
+    """A check that accepts a number (or a one-element tensor) near ``expected``."""
+
+    def is_right(answer) -> bool:
+        value = float(answer.item() if hasattr(answer, "item") else answer)
+        return math.isclose(value, expected, rel_tol=rel, abs_tol=abs_)
+
+    return is_right

@@ -1,0 +1,1 @@
+"""Developer tools: build the notebooks, draw the images, copy screenshots."""

@@ -1,0 +1,131 @@
+"""Build the workbook's notebooks from their sources, and run them.
+
+Each notebook is written as a plain Python file in "percent" format in
+``tools/notebook_sources/`` (easy to review and diff)::
+
+    # %% [markdown]
+    # ## A title
+    # A few lines of explanation.
+
+    # %%
+    x = minitensor.tensor([1.0, 2.0])
+
+    # %% tags=["raises-exception"]
+    x.backward()
+
+``python -m tools.build_notebooks [NAMES...]`` turns each source into
+``notebooks/<name>.ipynb``, executes it top to bottom in a fresh kernel (from
+the notebooks folder, as JupyterLab would) and stores it with its outputs,
+so nbval can compare a new run with them. Widget state is not stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "tools" / "notebook_sources"
+NOTEBOOKS = ROOT / "notebooks"
+
+_MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
+
+
+def parse_source(text: str) -> list[dict]:
+    """The cells of a percent-format source: dicts with type, source and tags."""
+    cells: list[dict] = []
+    for line in text.splitlines():
+        match = _MARKER.match(line)
+        if match:
+            cells.append(
+                {
+                    "type": "markdown" if match["markdown"] else "code",
+                    "tags": json.loads(match["tags"]) if match["tags"] else [],
+                    "lines": [],
+                }
+            )
+        elif cells:
+            cells[-1]["lines"].append(line)
+        elif line.strip():
+            raise ValueError(f"text before the first '# %%' marker: {line!r}")
+    for cell in cells:
+        lines = cell.pop("lines")
+        while lines and not lines[-1].strip():
+            lines.pop()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if cell["type"] == "markdown":
+            lines = [_uncomment(line) for line in lines]
+        cell["source"] = "\n".join(lines)
+    return cells
+
+
+def _uncomment(line: str) -> str:
+    if line == "#":
+        return ""
+    if not line.startswith("# "):
+        raise ValueError(f"markdown lines must start with '# ': {line!r}")
+    return line[2:]
+
+
+def to_notebook(cells: list[dict]) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for cell in cells:
+        if cell["type"] == "markdown":
+            new = nbformat.v4.new_markdown_cell(cell["source"])
+        else:
+            new = nbformat.v4.new_code_cell(cell["source"])
+        if cell["tags"]:
+            new.metadata["tags"] = cell["tags"]
+        nb.cells.append(new)
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode) -> None:
+    """Run every cell in a fresh kernel, from the notebooks folder."""
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        store_widget_state=False,
+    )
+    client.execute()
+
+
+def _strip_ids(nb: nbformat.NotebookNode) -> None:
+    """Stable cell ids (nbformat makes random ones), so rebuilding changes no line needlessly."""
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+
+
+def build(name: str) -> Path:
+    source = SOURCES / f"{name}.py"
+    nb = to_notebook(parse_source(source.read_text()))
+    _strip_ids(nb)
+    execute(nb)
+    nb.metadata.pop("widgets", None)
+    target = NOTEBOOKS / f"{name}.ipynb"
+    target.write_text(nbformat.writes(nb) + "\n")
+    return target
+
+
+def main(argv: list[str]) -> None:
+    names = argv or sorted(p.stem for p in SOURCES.glob("[0-9]*.py"))
+    for name in names:
+        print(f"building {name} ...", flush=True)
+        print(f"  wrote {build(name).relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
