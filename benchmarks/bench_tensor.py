@@ -82,8 +82,8 @@ def main() -> dict[str, float]:
         ],
         baseline="PyTorch CPU eager",
     )
-    print(f"  per op: minitensor {t_mt / CHAIN * 1e6:.1f} us, PyTorch {t_torch / CHAIN * 1e6:.1f} us, "
-          f"NumPy {t_numpy / CHAIN * 1e6:.2f} us")  # fmt: skip
+    us = 1e6 / CHAIN
+    print(f"  per op: minitensor {t_mt * us:.1f} us, PyTorch {t_torch * us:.1f} us, NumPy {t_numpy * us:.2f} us")
     per_op_ratio = t_mt / t_torch
     print(f"  minitensor / PyTorch = {per_op_ratio:.2f} (goal: < 1.0)")
 
