@@ -83,7 +83,10 @@ def main() -> dict[str, float]:
         baseline="PyTorch CPU eager",
     )
     us = 1e6 / CHAIN
-    print(f"  per op: minitensor {t_mt * us:.1f} us, PyTorch {t_torch * us:.1f} us, NumPy {t_numpy * us:.2f} us")
+    print(
+        f"  per op: minitensor {t_mt * us:.1f} us, PyTorch {t_torch * us:.1f} us, "
+        f"NumPy {t_numpy * us:.2f} us"
+    )
     per_op_ratio = t_mt / t_torch
     print(f"  minitensor / PyTorch = {per_op_ratio:.2f} (goal: < 1.0)")
 
