@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements/constraints.txt
 NOTEBOOKS := $(wildcard notebooks/[0-9]*.ipynb)
 
-.PHONY: lab test lint bench images screenshots lock clean
+.PHONY: lab test lint bench notebooks images screenshots lock clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "minitensor needs Python 3.10 or newer"'
@@ -40,6 +40,10 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m benchmarks
+
+# Rebuild every notebook from tools/notebook_sources/ and store a clean run's outputs.
+notebooks: $(VENV)/.notebook
+	$(PY) -m tools.build_notebooks
 
 # Redraw the pictures in images/ from the project's own code.
 images: $(VENV)/.notebook
