@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import builtins
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import array_api_compat.numpy as _numpy_namespace
 import numpy as np
+
+_DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9]\d*|0))?")
 
 
 class device:
@@ -50,15 +53,15 @@ class device:
             return
         if not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments: {type!r}")
-        name = type
-        if ":" in name:
-            name, _, number = name.partition(":")
-            if index is not None or not number.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}'")
-            index = builtins.int(number)
+        match = _DEVICE_STRING.fullmatch(type)  # "cuda:0": a name and an optional index
+        if match is None or (index is not None and match[2] is not None):
+            raise RuntimeError(f"Invalid device string: '{type}'")
+        name = match[1]
+        if match[2] is not None:
+            index = builtins.int(match[2])
         if name not in ("cpu", "cuda"):
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + type
+                "Expected one of cpu, cuda device type at start of device string: " + name
             )
         self.type, self.index = name, index
 
@@ -107,6 +110,7 @@ class ArrayBackend:
 
     name: str
     xp: Any
+    device: Any  # the library's own device object, for ``xp.asarray(..., device=...)``
     from_host: Callable[[np.ndarray], Any]
     to_host: Callable[[Any], np.ndarray]
     index_add: Callable[[Any, Any, Any], None]
@@ -115,6 +119,7 @@ class ArrayBackend:
 NUMPY = ArrayBackend(
     name="numpy",
     xp=_numpy_namespace,
+    device="cpu",
     from_host=lambda a: a,
     to_host=lambda a: a,
     index_add=np.add.at,
@@ -141,6 +146,7 @@ def _cupy_backend() -> ArrayBackend | None:
     return ArrayBackend(
         name="cupy",
         xp=cupy_namespace,
+        device=None,  # CuPy's current device
         from_host=cupy.asarray,
         to_host=cupy.asnumpy,
         index_add=cupyx.scatter_add,
@@ -171,6 +177,7 @@ def _standin_backend() -> ArrayBackend:
     return ArrayBackend(
         name="array_api_strict",
         xp=xs,
+        device=gpu,
         from_host=lambda a: xs.asarray(a, device=gpu),
         to_host=lambda a: np.asarray(a.to_device(host)),
         index_add=index_add,
@@ -234,6 +241,30 @@ def transfer(array, source: device, target: device):
 def native_dtype(xp, dt):
     """The array library's dtype object for the minitensor dtype ``dt``."""
     return getattr(xp, dt.name)
+
+
+def native_device(dev: device):
+    """The array library's device object for ``dev`` (what ``device=`` of ``xp.zeros`` takes).
+
+    New arrays must be made on the device of the arrays they will meet: an
+    ``xp.asarray(2.0)`` without it lands on the host, which a GPU refuses to mix.
+    """
+    return backend_for(dev).device
+
+
+def asarray(value, dt, dev: device):
+    """A new array holding ``value`` (a number or nested lists), of dtype ``dt`` on ``dev``."""
+    xp = namespace(dev)
+    return xp.asarray(value, dtype=native_dtype(xp, dt), device=native_device(dev))
+
+
+def quiet_float_errors():
+    """A context in which NumPy computes inf and nan silently, as PyTorch does.
+
+    ``log(0)`` is -inf and ``0 / 0`` nan in every library; NumPy alone also
+    prints a RuntimeWarning for them. CuPy and the array API never warn.
+    """
+    return np.errstate(all="ignore")
 
 
 def contiguous_copy(array, dev: device):

@@ -24,53 +24,106 @@ from minitensor.tensor import Tensor
 # --------------------------------------------------------------------------
 
 
-def _nested_shape_and_values(data) -> tuple[list[int], list]:
-    """Check nested lists of numbers and return their shape and flat values.
+def _is_sequence(x) -> bool:
+    """Lists, tuples, ranges and NumPy arrays of 1 or more dimensions nest; numbers do not."""
+    return isinstance(x, (list, tuple, range)) or (isinstance(x, np.ndarray) and x.ndim > 0)
 
-    Raises PyTorch's errors for ragged lists, strings and other non-numbers.
+
+def _nested_shape_and_values(data) -> tuple[list[int], list]:
+    """Check nested sequences of numbers and return their shape and flat values.
+
+    The shape is read along the first elements (``[[1, 2], [3, 4]]`` -> [2, 2]);
+    every other element must then agree, or it is PyTorch's error.
     """
     shape: list[int] = []
     probe = data
-    while isinstance(probe, (list, tuple)):  # the shape follows the first elements
+    while _is_sequence(probe):
         shape.append(len(probe))
         if len(probe) == 0:
             break
         probe = probe[0]
-    if isinstance(probe, str):
+    if isinstance(probe, (str, bytes)):
         if shape:
-            raise ValueError("too many dimensions 'str'")
-        raise TypeError("new(): invalid data type 'str'")
+            raise ValueError(f"too many dimensions '{type(probe).__name__}'")
+        raise TypeError(f"new(): invalid data type '{type(probe).__name__}'")
 
     values: list = []
-    # An explicit stack of (sequence, depth) instead of recursion.
-    stack = [(data, 0)]
+    misplaced_sequence = False  # a list where a number belongs: the message needs the dtype
+    stack = [(data, 0)]  # an explicit stack of (item, depth) instead of recursion
     while stack:
         item, depth = stack.pop()
         if depth < len(shape):
-            if not isinstance(item, (list, tuple)):
-                raise TypeError(
-                    f"'{type(item).__name__}' object cannot be interpreted as an integer"
-                )
+            if not _is_sequence(item):
+                raise TypeError("not a sequence")
             if len(item) != shape[depth]:
                 raise ValueError(
                     f"expected sequence of length {shape[depth]} at dim {depth} (got {len(item)})"
                 )
             stack.extend((x, depth + 1) for x in reversed(item))
+        elif _is_sequence(item):
+            misplaced_sequence = True
+            stack.extend((x, depth + 1) for x in item)  # its numbers still count for the dtype
         else:
-            values.append(_checked_number(item))
+            values.append(_checked_scalar(item))
+    if misplaced_sequence:
+        if _infer_dtype(values).is_floating_point:
+            raise TypeError("must be real number, not list")
+        raise TypeError("'list' object cannot be interpreted as an integer")
     return shape, values
 
 
-def _checked_number(x):
+def _checked_scalar(x):
+    """A number (Python, NumPy, or a one-element tensor), or PyTorch's error."""
     if isinstance(x, Tensor):
         if x.numel() != 1:
+            if not x.dtype.is_floating_point:
+                raise TypeError(
+                    "only integer tensors of a single element can be converted to an index"
+                )
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return x.item()
-    if isinstance(x, (list, tuple)):
-        raise ValueError(f"expected sequence of length 0 at dim 1 (got {len(x)})")
-    if isinstance(x, (bool, np.bool_, Number, np.number)) and not isinstance(x, complex):
+        return x
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+    if isinstance(x, (bool, np.bool_, Number, np.number)) and not isinstance(
+        x, (complex, np.complexfloating)
+    ):
         return x
     raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _infer_dtype(values) -> _dtypes.dtype:
+    """The dtype PyTorch gives these numbers: the promotion of each one's own dtype.
+
+    A Python bool is bool, an int int64, a float the default float32; a NumPy
+    number or a tensor brings its dtype (``[np.float64(1.0)]`` is float64).
+    """
+    result = None
+    for v in values:
+        if isinstance(v, Tensor):
+            dt = v.dtype
+        elif isinstance(v, np.generic):  # before float: np.float64 is a Python float too
+            dt = _dtypes.from_array_dtype(v.dtype)
+        else:
+            dt = _dtypes.infer_python_dtype([v])
+        result = dt if result is None else _dtypes.promote_types(result, dt)
+    return _dtypes.get_default_dtype() if result is None else result
+
+
+def _python_number(v):
+    return v.item() if isinstance(v, (Tensor, np.generic)) else v
+
+
+def _checked_integer(v, dt: _dtypes.dtype) -> int:
+    """``v`` as an int that fits ``dt`` (negative ones wrap for unsigned types, as in C)."""
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+        v = int(v)  # truncation toward zero, as a C cast
+    info = np.iinfo(dt.name)
+    low = -info.max if info.min == 0 else info.min
+    if not low <= v <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+    return int(v)
 
 
 def _array_from_data(data, dtype: _dtypes.dtype | None) -> np.ndarray:
@@ -81,15 +134,19 @@ def _array_from_data(data, dtype: _dtypes.dtype | None) -> np.ndarray:
     if isinstance(data, np.ndarray):
         source = from_numpy(data)  # checks the dtype is supported
         return source._array.astype((dtype or source.dtype).name, copy=True)
-    if data is None or isinstance(data, (dict, set)):
-        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     shape, values = _nested_shape_and_values(data)
-    dt = dtype or _dtypes.infer_python_dtype(values)
-    if not dt.is_floating_point and builtins.any(
-        isinstance(v, float) and not math.isfinite(v) for v in values
-    ):
-        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
-    return np.array(values, dtype=dt.name).reshape(shape)
+    dt = dtype or _infer_dtype(values)
+    numbers = [_python_number(v) for v in values]
+    if dt.is_floating_point or dt == _dtypes.bool_:
+        with backend.quiet_float_errors():  # 1e300 as float32 is inf, silently as in PyTorch
+            array = np.array(numbers, dtype=dt.name)
+    else:
+        for v in numbers:  # integers are read as C long longs: 64 bits at most
+            if isinstance(v, int) and not -(2**63) <= v < 2**63:
+                raise ValueError("Overflow when unpacking long long")
+        integers = [_checked_integer(v, dt) for v in numbers]
+        array = np.array(integers, dtype=np.int64).astype(dt.name)
+    return array.reshape(shape)
 
 
 def _finish(array: np.ndarray, device, requires_grad: bool, *, factory: bool = True) -> Tensor:
@@ -115,7 +172,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Ten
         tensor([[1, 2],
                 [3, 4]])
     """
-    dt = None if dtype is None else _dtypes.to_dtype(dtype)
+    dt = None if dtype is None else _dtypes.to_dtype(dtype, "tensor")
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
@@ -129,7 +186,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Ten
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """Like `tensor`, but shares memory with a NumPy array or tensor when it can."""
-    dt = None if dtype is None else _dtypes.to_dtype(dtype)
+    dt = None if dtype is None else _dtypes.to_dtype(dtype, "as_tensor")
     same_dtype = dt is None or (isinstance(data, Tensor) and dt == data.dtype)
     same_device = device is None or backend.as_device(device) == getattr(data, "device", None)
     if isinstance(data, Tensor) and same_dtype and same_device:
@@ -156,15 +213,28 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def legacy_constructor_array(args, device):
-    """What ``Tensor(...)`` (``torch.Tensor``) accepts: data, or sizes, or nothing."""
+    """What ``Tensor(...)`` (``torch.Tensor``) accepts: data, or sizes, or nothing.
+
+    ``Tensor(other_tensor)`` shares the other tensor's memory and keeps its
+    dtype, as in PyTorch; ``Tensor()`` is an empty 1-d tensor.
+    """
     dev = backend.as_device(device)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return args[0]._array, args[0].device
     if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
-        array = _array_from_data(args[0], None)
-        if array.dtype != np.float32:
-            array = array.astype(np.float32)
+        array = _array_from_data(_legacy_data(args[0]), None).astype(np.float32)
         return backend.backend_for(dev).from_host(array), dev
-    sizes = _sizes(args)
+    sizes = _sizes(args or (0,), "new")
     return backend.backend_for(dev).from_host(np.zeros(sizes, dtype=np.float32)), dev
+
+
+def _legacy_data(data):
+    """The legacy constructors take data only as a sequence (or an array)."""
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if not (_is_sequence(data) or isinstance(data, np.ndarray)):
+        raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+    return data
 
 
 def _rebuild(array, device, requires_grad, cls):
@@ -179,8 +249,10 @@ def _rebuild(array, device, requires_grad, cls):
 def _typed_constructor(dt: _dtypes.dtype, name: str):
     def make(*args, device=None):
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
-            return tensor(args[0], dtype=dt, device=device)
-        return zeros(*args, dtype=dt, device=device)
+            data = args[0] if isinstance(args[0], Tensor) else _legacy_data(args[0])
+            return _finish(_array_from_data(data, dt), device, False)
+        array = np.zeros(_sizes(args or (0,), "new"), dtype=dt.name)
+        return _finish(array, device, False)
 
     make.__name__ = make.__qualname__ = name
     make.__doc__ = f"PyTorch's legacy constructor: a {dt.name} tensor from data or sizes."
@@ -198,52 +270,86 @@ BoolTensor = _typed_constructor(_dtypes.bool_, "BoolTensor")
 # --------------------------------------------------------------------------
 
 
-def _sizes(size) -> tuple[int, ...]:
-    """``zeros(2, 3)`` and ``zeros((2, 3))`` both mean the shape (2, 3)."""
+def _sizes(size, caller: str) -> tuple[int, ...]:
+    """``zeros(2, 3)`` and ``zeros((2, 3))`` both mean the shape (2, 3).
+
+    ``caller`` names the function in PyTorch's messages for a bad size.
+    """
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    for s in size:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+    elif len(size) == 1 and not _is_int(size[0]):
+        raise TypeError(
+            f"{caller}(): argument 'size' (position 1) must be tuple of ints, "
+            f"not {type(size[0]).__name__}"
+        )
+    for position, s in enumerate(size, start=1):
+        if not _is_int(s):
             raise TypeError(
-                f"zeros(): argument 'size' must be tuple of ints, but found element of type "
-                f"{type(s).__name__} at pos {list(size).index(s)}"
+                f"{caller}(): argument 'size' failed to unpack the object at pos {position} "
+                f'with error "type must be tuple of ints,but got {type(s).__name__}"'
             )
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    if builtins.any(s < 0 for s in size):
+        if caller == "zeros":  # PyTorch's zeros has its own message
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        negative = next(s for s in size if s < 0)
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {negative}: {list(size)}"
+        )
     return tuple(builtins.int(s) for s in size)
 
 
-def _float_dtype(dtype) -> _dtypes.dtype:
-    return _dtypes.get_default_dtype() if dtype is None else _dtypes.to_dtype(dtype)
+def _is_int(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def _float_dtype(dtype, caller: str) -> _dtypes.dtype:
+    """The requested dtype, or the default float dtype."""
+    return _dtypes.get_default_dtype() if dtype is None else _dtypes.to_dtype(dtype, caller)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)``."""
-    array = np.zeros(_sizes(size), dtype=_float_dtype(dtype).name)
+    array = np.zeros(_sizes(size, "zeros"), dtype=_float_dtype(dtype, "zeros").name)
     return _finish(array, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of ones: ``ones(2, 3)``."""
-    array = np.ones(_sizes(size), dtype=_float_dtype(dtype).name)
+    array = np.ones(_sizes(size, "ones"), dtype=_float_dtype(dtype, "ones").name)
     return _finish(array, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor whose values you will overwrite (zeros here, for reproducibility)."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    array = np.zeros(_sizes(size, "empty"), dtype=_float_dtype(dtype, "empty").name)
+    return _finish(array, device, requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor filled with one value; its dtype is inferred from the value."""
-    dt = _dtypes.infer_python_dtype([fill_value]) if dtype is None else _dtypes.to_dtype(dtype)
-    array = np.full(_sizes((size,)), fill_value, dtype=dt.name)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(
+            f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
+        )
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, (Number, np.number, np.bool_)):
+        raise TypeError(
+            "full(): argument 'fill_value' (position 2) must be Number, not "
+            f"{type(fill_value).__name__}"
+        )
+    dt = _infer_dtype([fill_value]) if dtype is None else _dtypes.to_dtype(dtype, "full")
+    array = np.full(_sizes((size,), "full"), fill_value, dtype=dt.name)
     return _finish(array, device, requires_grad)
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """The identity matrix (``n`` x ``m``)."""
-    array = np.eye(n, n if m is None else m, dtype=_float_dtype(dtype).name)
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
+    array = np.eye(n, n if m is None else m, dtype=_float_dtype(dtype, "eye").name)
     return _finish(array, device, requires_grad)
 
 
@@ -257,10 +363,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    dt = (
-        _dtypes.infer_python_dtype([start, end, step]) if dtype is None else _dtypes.to_dtype(dtype)
-    )
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    dt = _infer_dtype([start, end, step]) if dtype is None else _dtypes.to_dtype(dtype, "arange")
     n = builtins.max(0, math.ceil((end - start) / step))
     array = (start + step * np.arange(n, dtype=np.float64)).astype(dt.name)
     if not dt.is_floating_point:
@@ -272,7 +376,7 @@ def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad=F
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    array = np.linspace(start, end, steps).astype(_float_dtype(dtype).name)
+    array = np.linspace(start, end, steps).astype(_float_dtype(dtype, "linspace").name)
     return _finish(array, device, requires_grad)
 
 
@@ -302,15 +406,15 @@ def full_like(t: Tensor, fill_value, *, dtype=None, device=None, requires_grad=F
 
 def rand(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1)."""
-    dt = _float_dtype(dtype)
-    array = numpy_rng().random(_sizes(size)).astype(dt.name)
+    dt = _float_dtype(dtype, "rand")
+    array = numpy_rng().random(_sizes(size, "rand")).astype(dt.name)
     return _finish(array, device, requires_grad)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Standard normal random numbers (mean 0, standard deviation 1)."""
-    dt = _float_dtype(dtype)
-    array = numpy_rng().standard_normal(_sizes(size)).astype(dt.name)
+    dt = _float_dtype(dtype, "randn")
+    array = numpy_rng().standard_normal(_sizes(size, "randn")).astype(dt.name)
     return _finish(array, device, requires_grad)
 
 
@@ -327,8 +431,8 @@ def randint(low, high=None, size=None, *, dtype=None, device=None) -> Tensor:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    array = numpy_rng().integers(low, high, size=_sizes((tuple(size),))).astype(dt.name)
+    dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype, "randint")
+    array = numpy_rng().integers(low, high, size=_sizes((tuple(size),), "randint")).astype(dt.name)
     return _finish(array, device, False)
 
 
@@ -344,5 +448,5 @@ def randn_like(t: Tensor, *, dtype=None, device=None, requires_grad=False) -> Te
 
 def randperm(n: int, *, dtype=None, device=None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (handy for shuffling a dataset)."""
-    dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
+    dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype, "randperm")
     return _finish(numpy_rng().permutation(n).astype(dt.name), device, False)

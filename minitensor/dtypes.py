@@ -88,23 +88,58 @@ def get_default_dtype() -> dtype:
     return _default_float
 
 
+_FROM_ARRAY_DTYPE: dict = {}  # array library dtype -> minitensor dtype, filled as met
+
+
 def from_array_dtype(array_dtype) -> dtype:
     """The minitensor dtype of a NumPy (or CuPy, or array-API) array dtype."""
-    name = np.dtype(array_dtype).name if not hasattr(array_dtype, "name") else array_dtype.name
+    key = (type(array_dtype), array_dtype)  # the type first: NumPy's and the stand-in's never meet
+    known = _FROM_ARRAY_DTYPE.get(key)
+    if known is not None:
+        return known
+    name = getattr(array_dtype, "name", None)
+    if not isinstance(name, str):
+        # NumPy and CuPy dtypes have a name; the array API standard only promises
+        # dtype objects, which array_api_strict prints as "array_api_strict.float32".
+        name = str(array_dtype).rsplit(".", 1)[-1]
     try:
-        return _BY_NAME[name]
+        result = _BY_NAME[name]
     except KeyError:
         raise TypeError(f"minitensor has no dtype for arrays of {name}") from None
+    _FROM_ARRAY_DTYPE[key] = result
+    return result
 
 
-def to_dtype(value) -> dtype:
-    """Accept a minitensor dtype, or the Python types float/int/bool as PyTorch does."""
+# The C++ type names some of PyTorch's messages use ("expected ... float != double").
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "int64": "long int", "int32": "int", "int16": "short int",
+              "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}  # fmt: skip
+
+
+def cpp_name(dt: dtype) -> str:
+    """The C++ name of ``dt`` in PyTorch's messages: ``float``, ``double``, ``long int``."""
+    return _CPP_NAMES[dt.name]
+
+
+def scalar_type_name(dt: dtype) -> str:
+    """PyTorch's scalar type name of ``dt`` in messages: ``Float``, ``Double``, ``Long``."""
+    return dt._tensor_type.removesuffix("Tensor")
+
+
+def to_dtype(value, caller: str = "to") -> dtype:
+    """Accept a minitensor dtype, or the Python types float/int/bool as PyTorch does.
+
+    ``caller`` names the function in the error for anything else
+    (``tensor(): argument 'dtype' must be minitensor.dtype, not str``).
+    """
     if isinstance(value, dtype):
         return value
     python_types = {builtins.float: float64, builtins.int: int64, builtins.bool: bool_}
     if value in python_types:
         return python_types[value]
-    raise TypeError(f"expected a minitensor dtype (e.g. minitensor.float32), got {value!r}")
+    raise TypeError(
+        f"{caller}(): argument 'dtype' must be minitensor.dtype, not {type(value).__name__}"
+    )
 
 
 # --------------------------------------------------------------------------

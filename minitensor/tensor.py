@@ -19,6 +19,8 @@ import builtins
 import warnings
 from typing import Any
 
+import numpy as np
+
 from minitensor import backend, printing
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.grad_mode import no_grad
@@ -179,6 +181,9 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return self."""
+        if requires_grad and self._grad_fn is None and not self._dtype.is_floating_point:
+            # (PyTorch words this one differently from the attribute's message.)
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -212,11 +217,27 @@ class Tensor:
                     f"type {type(value).__name__}"
                 )
             if value.shape != self.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
+                )
             if value.dtype != self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_dtypes.cpp_name(value.dtype)}'"
+                    f" to a tensor with grad_dtype '{_dtypes.scalar_type_name(self.dtype)}'. The "
+                    "gradient must match the tensor's grad_dtype (defaults to the tensor's "
+                    "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
+                    "or None to allow any dtype. Set grad_dtype with caution. Diverging the "
+                    "dtypes of a tensor and its gradient may break downstream systems that "
+                    "assume they match."
+                )
             if value.device != self.device:
-                raise RuntimeError("assigned grad has data located on a different device")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with device type '{value.device.type}' to "
+                    f"a tensor with device type '{self.device.type}'. Please ensure that the "
+                    "gradient and the tensor are on the same device"
+                )
         self._grad = value
 
     @grad.deleter
@@ -273,10 +294,13 @@ class Tensor:
         api.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
-        """The same memory, cut from the graph (shares the version counter)."""
+        """The same memory, cut from the graph (shares the version counter).
+
+        Writing into the result in place is allowed (it needs no gradient) and
+        shows in ``self``; a backward that saved ``self`` then notices it.
+        """
         out = Tensor._wrap(self._array, self._device)
         out._version_counter = self._version_counter
-        out._base = self if self._base is None else self._base
         return out
 
     def detach_(self) -> Tensor:
@@ -377,7 +401,9 @@ class Tensor:
     def __repr__(self) -> str:
         from minitensor.nn.parameter import Parameter
 
-        grad_fn = self._grad_fn.name() if self._grad_fn is not None else None
+        grad_fn = None
+        if self._grad_fn is not None:  # "minitensor::autograd::NotImplemented" shows its last part
+            grad_fn = self._grad_fn.name().rsplit("::", 1)[-1]
         return printing.format_tensor(
             self._host_array(),
             dtype_name=self._dtype.name,
@@ -447,50 +473,56 @@ class Tensor:
     # on either side: ``t * 2`` and ``2 * t``.
     # ------------------------------------------------------------------
 
+    # An operand that is neither a tensor nor a number gives NotImplemented, so
+    # Python raises its usual "unsupported operand type(s) for +" TypeError.
+
     def __add__(self, other):
-        return elementwise.add(self, other)
+        return elementwise.add(self, other) if _is_operand(other) else NotImplemented
 
     def __radd__(self, other):
-        return elementwise.add(self, other)
+        return elementwise.add(self, other) if _is_operand(other) else NotImplemented
 
     def __sub__(self, other):
-        return elementwise.sub(self, other)
+        return elementwise.sub(self, other) if _is_operand(other) else NotImplemented
 
     def __rsub__(self, other):
-        return elementwise.rsub(self, other)
+        return elementwise.rsub(self, other) if _is_operand(other) else NotImplemented
 
     def __mul__(self, other):
-        return elementwise.mul(self, other)
+        return elementwise.mul(self, other) if _is_operand(other) else NotImplemented
 
     def __rmul__(self, other):
-        return elementwise.mul(self, other)
+        return elementwise.mul(self, other) if _is_operand(other) else NotImplemented
 
     def __truediv__(self, other):
-        return elementwise.div(self, other)
+        return elementwise.div(self, other) if _is_operand(other) else NotImplemented
 
     def __rtruediv__(self, other):
-        return elementwise.rdiv(self, other)
+        return elementwise.rdiv(self, other) if _is_operand(other) else NotImplemented
 
     def __floordiv__(self, other):
-        return elementwise.floor_divide(self, other)
+        return elementwise.floor_divide(self, other) if _is_operand(other) else NotImplemented
 
     def __rfloordiv__(self, other):
-        return elementwise.floor_divide(other, self)
+        return elementwise.floor_divide(other, self) if _is_operand(other) else NotImplemented
 
     def __mod__(self, other):
-        return elementwise.remainder(self, other)
+        return elementwise.remainder(self, other) if _is_operand(other) else NotImplemented
+
+    def __rmod__(self, other):
+        return elementwise.remainder(other, self) if _is_operand(other) else NotImplemented
 
     def __pow__(self, exponent):
-        return elementwise.pow(self, exponent)
+        return elementwise.pow(self, exponent) if _is_operand(exponent) else NotImplemented
 
     def __rpow__(self, base):
-        return elementwise.pow(base, self)
+        return elementwise.pow(base, self) if _is_operand(base) else NotImplemented
 
     def __matmul__(self, other):
-        return matmul.matmul(self, other)
+        return matmul.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
 
     def __rmatmul__(self, other):
-        return matmul.matmul(other, self)
+        return matmul.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
     def __neg__(self):
         return elementwise.neg(self)
@@ -502,31 +534,43 @@ class Tensor:
         return elementwise.abs(self)
 
     def __eq__(self, other):  # type: ignore[override]
-        return elementwise.eq(self, other)
+        return elementwise.eq(self, other) if _is_operand(other) else NotImplemented
 
     def __ne__(self, other):  # type: ignore[override]
-        return elementwise.ne(self, other)
+        return elementwise.ne(self, other) if _is_operand(other) else NotImplemented
 
     def __lt__(self, other):
-        return elementwise.lt(self, other)
+        return elementwise.lt(self, other) if _is_operand(other) else NotImplemented
 
     def __le__(self, other):
-        return elementwise.le(self, other)
+        return elementwise.le(self, other) if _is_operand(other) else NotImplemented
 
     def __gt__(self, other):
-        return elementwise.gt(self, other)
+        return elementwise.gt(self, other) if _is_operand(other) else NotImplemented
 
     def __ge__(self, other):
-        return elementwise.ge(self, other)
+        return elementwise.ge(self, other) if _is_operand(other) else NotImplemented
 
     def __invert__(self):
-        return elementwise.logical_not(self)
+        return elementwise.bitwise_not(self)
 
     def __and__(self, other):
-        return elementwise.logical_and(self, other)
+        return elementwise.bitwise_and(self, other) if _is_operand(other) else NotImplemented
+
+    def __rand__(self, other):
+        return elementwise.bitwise_and(other, self) if _is_operand(other) else NotImplemented
 
     def __or__(self, other):
-        return elementwise.logical_or(self, other)
+        return elementwise.bitwise_or(self, other) if _is_operand(other) else NotImplemented
+
+    def __ror__(self, other):
+        return elementwise.bitwise_or(other, self) if _is_operand(other) else NotImplemented
+
+    def __xor__(self, other):
+        return elementwise.bitwise_xor(self, other) if _is_operand(other) else NotImplemented
+
+    def __rxor__(self, other):
+        return elementwise.bitwise_xor(other, self) if _is_operand(other) else NotImplemented
 
     def add(self, other, *, alpha=1):
         return elementwise.add(self, other, alpha=alpha)
@@ -548,6 +592,9 @@ class Tensor:
 
     def abs(self):
         return elementwise.abs(self)
+
+    def sign(self):
+        return elementwise.sign(self)
 
     def exp(self):
         return elementwise.exp(self)
@@ -641,7 +688,7 @@ class Tensor:
         return elementwise.inplace(self, elementwise.clamp, min, max)
 
     def zero_(self):
-        return elementwise.fill_(self, 0)
+        return elementwise.zero_(self)
 
     def fill_(self, value):
         return elementwise.fill_(self, value)
@@ -773,6 +820,13 @@ class Tensor:
 
     def dot(self, other):
         return matmul.dot(self, other)
+
+
+def _is_operand(x) -> bool:
+    """Can ``x`` meet a tensor in an operator? Tensors and real Python/NumPy numbers can."""
+    return isinstance(x, (Tensor, builtins.int, builtins.float, np.bool_, np.number)) and not (
+        isinstance(x, (complex, np.complexfloating))
+    )
 
 
 _NONLEAF_GRAD_WARNING = (

@@ -113,11 +113,21 @@ def _strip_ids(nb: nbformat.NotebookNode) -> None:
         cell["id"] = f"cell-{i:03d}"
 
 
+def _strip_machine_paths(nb: nbformat.NotebookNode) -> None:
+    """Tracebacks of expected errors name files by full path: keep them relative."""
+    prefix = str(ROOT) + "/"
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [line.replace(prefix, "") for line in output["traceback"]]
+
+
 def build(name: str) -> Path:
     source = SOURCES / f"{name}.py"
     nb = to_notebook(parse_source(source.read_text()))
     _strip_ids(nb)
     execute(nb)
+    _strip_machine_paths(nb)
     nb.metadata.pop("widgets", None)
     target = NOTEBOOKS / f"{name}.ipynb"
     target.write_text(nbformat.writes(nb) + "\n")

@@ -8,8 +8,18 @@ one switch: ``backward`` *accumulates* each leaf's gradient into ``.grad``,
 
 from __future__ import annotations
 
+import warnings
+
 from minitensor.autograd.engine import backward_steps
 from minitensor.autograd.function import graph_node
+
+_CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak."
+)
 
 
 def _roots_and_seeds(outputs, grad_outputs, *, caller: str):
@@ -56,8 +66,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     tensors = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
     if len(grads) != len(tensors):
-        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
     roots, seeds = _roots_and_seeds(tensors, grads, caller="backward")
+    if create_graph:
+        warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     retain = create_graph if retain_graph is None else retain_graph
     only_to = None
     if inputs is not None:

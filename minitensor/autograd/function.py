@@ -36,6 +36,7 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from minitensor import backend
 from minitensor.autograd.grad_mode import no_grad, set_grad_enabled
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class FunctionCtx:
         self.needs_input_grad: tuple[bool, ...] = ()
         self._saved: tuple | None = ()
         self._versions: tuple[int, ...] = ()
+        self._wants_result = False
+        self._result: _SavedResult | None = None
 
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward, remembering their version numbers."""
@@ -80,18 +83,67 @@ class FunctionCtx:
                 raise RuntimeError(_modified_message(tensor, version))
         return self._saved
 
+    def save_result(self) -> None:
+        """Ask to keep the forward's *output* for backward (``d exp(a)/da = exp(a)``).
+
+        A built-in forward returns an array, so the output tensor does not exist
+        yet when forward runs; `Function.apply` keeps it once it is made.
+        """
+        self._wants_result = True
+
+    @property
+    def saved_result(self) -> Tensor:
+        """The forward's output, checked like ``saved_tensors``, still linked to the graph."""
+        if self._saved is None or self._result is None:
+            raise RuntimeError(_BACKWARD_TWICE)
+        return self._result.unpack()
+
     def _free(self) -> None:
         """Drop the saved tensors (after a backward without retain_graph)."""
         self._saved = None
+        self._result = None
 
 
-def _modified_message(tensor: Tensor, expected: int) -> str:
+class _SavedResult:
+    """An operation's output kept for its own backward, without a reference cycle.
+
+    Keeping the output *tensor* would make a cycle (tensor -> grad_fn -> ctx
+    -> tensor) that only Python's garbage collector can free. So the node
+    keeps the output's array and version counter, and a weak reference to
+    itself; ``unpack`` rebuilds a tensor whose ``grad_fn`` is that node, so a
+    backward recorded with ``create_graph=True`` still differentiates through it.
+    """
+
+    __slots__ = ("array", "device", "node", "version", "version_counter")
+
+    def __init__(self, out: Tensor, node):
+        self.array, self.device = out._array, out._device
+        self.version_counter, self.version = out._version_counter, out._version
+        self.node = None if node is None else weakref.ref(node)
+
+    def unpack(self) -> Tensor:
+        from minitensor.tensor import Tensor
+
+        out = Tensor._wrap(self.array, self.device)
+        out._version_counter = self.version_counter
+        node = self.node() if self.node is not None else None
+        if out._version != self.version:
+            raise RuntimeError(_modified_message(out, self.version, output_of=node))
+        if node is not None:
+            out._grad_fn, out._requires_grad = node, True
+        return out
+
+
+def _modified_message(tensor: Tensor, expected: int, output_of=None) -> str:
+    node = output_of if output_of is not None else tensor.grad_fn
     where = ""
-    if tensor.grad_fn is not None:
-        where = f", which is output 0 of {tensor.grad_fn.name().removesuffix('Backward0')}"
+    if node is not None:
+        # PyTorch names the operation without "Backward0": "output 0 of Mul".
+        operation = node.name().removesuffix("Backward0").replace("Backward", "")
+        where = f", which is output 0 of {operation},"
     return (
         "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [{tensor.type()} [{', '.join(map(str, tensor.shape))}]]{where}, "
+        f"inplace operation: [{tensor.type()} [{', '.join(map(str, tensor.shape))}]]{where} "
         f"is at version {tensor._version}; expected version {expected} instead. Hint: enable "
         "anomaly detection to find the operation that failed to compute its gradient, with "
         "minitensor.autograd.set_detect_anomaly(True, check_nan=False)."
@@ -137,17 +189,30 @@ class Function:
 
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-        with no_grad():
+        with no_grad(), backend.quiet_float_errors():
             result = cls.forward(ctx, *args)
-        out = result if isinstance(result, Tensor) else Tensor._wrap(result, device)
+        if not isinstance(result, Tensor):
+            out = Tensor._wrap(result, device)
+        elif any(result is t for t in tensors):
+            # A user's forward may return an input unchanged: the output must
+            # still be a new tensor (sharing its memory), or the input itself
+            # would become the output of this operation.
+            out = result.detach()
+        else:
+            out = result
 
         if cls.is_view:
             base = tensors[0]
             out._version_counter = base._version_counter
             out._base = base if base._base is None else base._base
-        if record:
-            out._grad_fn = BackwardNode(cls, ctx, args)
+        # Only floating-point results can carry gradients (x.long() needs none).
+        record = record and out.dtype.is_floating_point
+        node = BackwardNode(cls, ctx, args) if record else None
+        if node is not None:
+            out._grad_fn = node
             out._requires_grad = True
+        if ctx._wants_result:
+            ctx._result = _SavedResult(out, node)
         return out
 
     @classmethod
@@ -169,7 +234,7 @@ def _common_device(tensors):
 
 def _device_order(a, b) -> str:
     # PyTorch names the GPU first.
-    return f"{a}, {b}" if a.type == "cuda" else f"{b}, {a}"
+    return f"{a} and {b}" if a.type == "cuda" else f"{b} and {a}"
 
 
 def graph_node(tensor: Tensor):
@@ -239,7 +304,7 @@ class BackwardNode:
     def __repr__(self) -> str:
         from minitensor.autograd import function as this_module
 
-        name = self.name()
+        name = self.name().rsplit("::", 1)[-1]  # minitensor::autograd::NotImplemented
         if self.function.node_name is None:  # a user's Function: PyTorch shows a dotted path
             name = f"{this_module.__name__}.{name}"
         return f"<{name} object at {hex(id(self))}>"

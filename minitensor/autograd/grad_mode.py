@@ -59,13 +59,24 @@ class _GradMode:
         return clone
 
 
-class no_grad(_GradMode):
+class _NoArgumentMode(_GradMode):
+    """A mode that also decorates without parentheses: ``@no_grad`` as well as ``@no_grad()``."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}() takes no arguments")
+        return cls()(orig_func)  # used as a bare decorator: return the wrapped function
+
+
+class no_grad(_NoArgumentMode):
     """Turn graph recording off inside a ``with`` block or a decorated function."""
 
     _mode = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoArgumentMode):
     """Turn graph recording back on (inside a ``no_grad`` block, say)."""
 
     _mode = True

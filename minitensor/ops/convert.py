@@ -18,10 +18,13 @@ class ToCopy(Function):
 
     @staticmethod
     def forward(ctx, x, dtype, device):
+        from minitensor.tensor import Tensor
+
         ctx.source_device = x.device
         array = backend.transfer(x._array, x.device, device)
         xp = backend.namespace(device)
-        return xp.astype(array, backend.native_dtype(xp, dtype))
+        # A tensor, not an array: the result lives on another device than the input.
+        return Tensor._wrap(xp.astype(array, backend.native_dtype(xp, dtype)), device)
 
     @staticmethod
     def backward(ctx, grad_output):

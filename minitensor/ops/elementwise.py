@@ -9,15 +9,15 @@ and promote dtypes as PyTorch does (see `minitensor.dtypes`); their backward
 sums each gradient back to its input's shape with `sum_to`.
 
 Functions whose derivative is written with the function itself (exp, tanh,
-sigmoid, sqrt) recompute it from the saved *input* in backward instead of
-saving their output: saving the output would make a reference cycle
-(output -> grad_fn -> saved output), and recomputing keeps second
-derivatives right when ``create_graph=True``.
+sigmoid, sqrt, ...) keep their *output* for backward with ``ctx.save_result()``,
+as PyTorch does: ``d exp(a)/da = exp(a)`` is already computed. Changing that
+output in place (``y = x.exp(); y.add_(1)``) then makes backward fail loudly.
 """
 
 from __future__ import annotations
 
 import builtins
+import math
 from numbers import Number
 
 import numpy as np
@@ -54,8 +54,7 @@ def as_tensor_operand(x, like):
             f"unsupported operand type(s): 'Tensor' and '{type(x).__name__}' "
             "(minitensor operations take tensors and Python numbers)"
         )
-    xp = backend.namespace(like.device)
-    t = Tensor._wrap(xp.asarray(x, dtype=backend.native_dtype(xp, dt)), like.device)
+    t = Tensor._wrap(backend.asarray(x, dt, like.device), like.device)
     t._wrapped_number = True
     return t
 
@@ -98,6 +97,13 @@ def _float_array(t):
     return _cast(t, t.dtype if t.dtype.is_floating_point else _dtypes.get_default_dtype())
 
 
+def _scaled(y, alpha, device):
+    """``alpha * y`` for the array ``y`` (alpha converted to y's dtype: True for bool)."""
+    if alpha == 1:
+        return y
+    return y * backend.asarray(alpha, _dtypes.from_array_dtype(y.dtype), device)
+
+
 # --------------------------------------------------------------------------
 # Arithmetic
 # --------------------------------------------------------------------------
@@ -112,7 +118,10 @@ class Add(Function):
     def forward(ctx, a, b, alpha):
         ctx.shapes, ctx.alpha = (a.shape, b.shape), alpha
         x, y = _promoted(a, b)
-        return x + y if alpha == 1 else x + alpha * y
+        y = _scaled(y, alpha, a.device)
+        if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+            return _xp(a).logical_or(x, y)  # True + True is True, as in PyTorch
+        return x + y
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -131,7 +140,7 @@ class Sub(Function):
     def forward(ctx, a, b, alpha):
         ctx.shapes, ctx.alpha = (a.shape, b.shape), alpha
         x, y = _promoted(a, b)
-        return x - y if alpha == 1 else x - alpha * y
+        return x - _scaled(y, alpha, a.device)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -164,6 +173,8 @@ class Mul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = _promoted(a, b)
+        if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+            return _xp(a).logical_and(x, y)  # True * False is False, as in PyTorch
         return x * y
 
     @staticmethod
@@ -193,6 +204,39 @@ class Div(Function):
         grad_a = sum_to(grad_output / b, a.shape) if ctx.needs_input_grad[0] else None
         grad_b = sum_to(-grad_output * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
+
+
+class DivRounded(Function):
+    """out = a / b rounded down (``"floor"``) or toward zero (``"trunc"``)"""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        ctx.shapes = (a.shape, b.shape)
+        x, y = _promoted(a, b)
+        xp = _xp(a)
+        if not _dtypes.from_array_dtype(x.dtype).is_floating_point:
+            _check_no_integer_zero(y, xp)
+            quotient = xp.floor_divide(x, y)
+            if rounding_mode == "trunc":  # floor rounds down; where the signs differ, go up
+                inexact = (quotient * y != x) & ((x < 0) != (y < 0))
+                quotient = xp.where(inexact, quotient + 1, quotient)
+            return quotient
+        rounded = xp.floor if rounding_mode == "floor" else xp.trunc
+        return rounded(x / y)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # A step function: flat almost everywhere, so PyTorch gives zero gradients.
+        shape_a, shape_b = ctx.shapes
+        return sum_to(grad_output * 0, shape_a), sum_to(grad_output * 0, shape_b), None
+
+
+def _check_no_integer_zero(divisor, xp) -> None:
+    """Integer division by zero has no answer: PyTorch raises rather than return garbage."""
+    if builtins.bool(xp.any(divisor == 0)):
+        raise RuntimeError("ZeroDivisionError")
 
 
 class Neg(Function):
@@ -226,7 +270,7 @@ class PowScalar(Function):
         if not a.dtype.is_floating_point and isinstance(k, int) and k < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         x, y = _promoted(a, as_tensor_operand(k, a))
-        return x**y
+        return _power(x, y, _xp(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -245,19 +289,21 @@ class PowTensor(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        ctx.save_result()
         x, y = _promoted(a, b)
-        return x**y
+        return _power(x, y, _xp(a))
 
     @staticmethod
     def backward(ctx, grad_output):
         a, b = ctx.saved_tensors
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            # d(a ** b)/da = b * a ** (b - 1)
-            grad_a = sum_to(grad_output * b * a ** (b - 1), a.shape)
+            # d(a ** b)/da = b * a ** (b - 1), taken as 0 where b == 0 (a ** 0 is constant 1)
+            local = where(b == 0, 0.0, b * a ** (b - 1))
+            grad_a = sum_to(grad_output * local, a.shape)
         if ctx.needs_input_grad[1]:
             # d(a ** b)/db = a ** b * log(a); PyTorch takes it as 0 where a == 0 and b >= 0.
-            local = where((a == 0) & (b >= 0), 0.0, a**b * log(a))
+            local = where((a == 0) & (b >= 0), 0.0, ctx.saved_result * log(a))
             grad_b = sum_to(grad_output * local, b.shape)
         return grad_a, grad_b
 
@@ -270,44 +316,64 @@ class RPow(Function):
     @staticmethod
     def forward(ctx, c, a):
         ctx.save_for_backward(a)
+        ctx.save_result()
         ctx.c = c
         x, y = _promoted(as_tensor_operand(c, a), a)
-        return x**y
+        return _power(x, y, _xp(a))
 
     @staticmethod
     def backward(ctx, grad_output):
         (a,) = ctx.saved_tensors
-        # d(c ** a)/da = c ** a * log(c)
         c = ctx.c
-        log_c = float(np.log(c)) if c > 0 else (float("-inf") if c == 0 else float("nan"))
-        return None, grad_output * (c**a) * log_c
+        if c == 0:  # 0 ** a is 0 for a > 0 (flat), inf for a < 0: PyTorch's convention
+            return None, where(a >= 0, 0.0, grad_output * float("-inf"))
+        # d(c ** a)/da = c ** a * log(c)
+        log_c = math.log(c) if c > 0 else float("nan")
+        return None, grad_output * ctx.saved_result * log_c
+
+
+def _power(x, y, xp):
+    """``x ** y`` for arrays already in the result dtype (bool has no power in PyTorch)."""
+    if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    return xp.pow(x, y)
 
 
 class FloorDivide(Function):
     """out = floor(a / b); not differentiable (as in PyTorch)"""
 
-    node_name = "minitensor::autograd::NotImplemented"
+    node_name = "minitensor::autograd::NotImplemented"  # PyTorch's node without a backward
 
     @staticmethod
     def forward(ctx, a, b):
         x, y = _promoted(a, b)
-        return _xp(a).floor_divide(x, y)
+        return _integer_safe(_xp(a).floor_divide, x, y, _xp(a), "div_floor")
 
     @staticmethod
     def backward(ctx, grad_output):
-        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
+def _integer_safe(operation, x, y, xp, kernel: str):
+    """``operation(x, y)`` for floor division and remainder, with PyTorch's integer checks."""
+    dt = _dtypes.from_array_dtype(x.dtype)
+    if dt == _dtypes.bool_:
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
+    if not dt.is_floating_point:
+        _check_no_integer_zero(y, xp)
+    return operation(x, y)
 
 
 class Remainder(Function):
     """out = a - floor(a / b) * b  (Python's ``%``: the sign follows b)"""
 
-    node_name = "RemainderBackward0"
+    node_name = "RemainderBackward1"
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = _promoted(a, b)
-        return _xp(a).remainder(x, y)
+        return _integer_safe(_xp(a).remainder, x, y, _xp(a), "remainder")
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -318,6 +384,22 @@ class Remainder(Function):
         if ctx.needs_input_grad[1]:
             grad_b = sum_to(-grad_output * floor_divide(a, b), b.shape)
         return grad_a, grad_b
+
+
+class RemainderScalar(Remainder):
+    """out = a % number  (the number gets no gradient)"""
+
+    node_name = "RemainderBackward0"
+
+
+class NumberRemainder(Remainder):
+    """out = number % a; PyTorch has no derivative for it"""
+
+    node_name = "minitensor::autograd::NotImplemented"
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
 
 
 # --------------------------------------------------------------------------
@@ -332,13 +414,12 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
+        ctx.save_result()
         return _xp(a).exp(_float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
-        (a,) = ctx.saved_tensors
-        return grad_output * exp(a)  # d(e ** a)/da = e ** a
+        return grad_output * ctx.saved_result  # d(e ** a)/da = e ** a
 
 
 class Log(Function):
@@ -349,8 +430,7 @@ class Log(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = nan
-            return _xp(a).log(_float_array(a))
+        return _xp(a).log(_float_array(a))  # log(0) = -inf, log(-1) = nan
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -365,14 +445,12 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
-        with np.errstate(invalid="ignore"):  # sqrt(-1) = nan, as in PyTorch
-            return _xp(a).sqrt(_float_array(a))
+        ctx.save_result()
+        return _xp(a).sqrt(_float_array(a))  # sqrt(-1) = nan, as in PyTorch
 
     @staticmethod
     def backward(ctx, grad_output):
-        (a,) = ctx.saved_tensors
-        return grad_output / (2 * sqrt(a))  # d sqrt(a)/da = 1 / (2 sqrt(a))
+        return grad_output / (2 * ctx.saved_result)  # d sqrt(a)/da = 1 / (2 sqrt(a))
 
 
 class Reciprocal(Function):
@@ -382,14 +460,13 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
-        with np.errstate(divide="ignore"):
-            return 1 / _float_array(a)
+        ctx.save_result()
+        return 1 / _float_array(a)
 
     @staticmethod
     def backward(ctx, grad_output):
-        (a,) = ctx.saved_tensors
-        return -grad_output / (a * a)  # d(1/a)/da = -1 / a**2
+        out = ctx.saved_result
+        return -grad_output * out * out  # d(1/a)/da = -1 / a**2 = -out**2
 
 
 class Abs(Function):
@@ -399,6 +476,8 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype == _dtypes.bool_:
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         ctx.save_for_backward(a)
         return _xp(a).abs(a._array)
 
@@ -406,6 +485,26 @@ class Abs(Function):
     def backward(ctx, grad_output):
         (a,) = ctx.saved_tensors
         return grad_output * sign(a)  # d|a|/da = sign(a), taken as 0 at 0
+
+
+class Sign(Function):
+    """out = -1, 0 or 1: the sign of a (0 for nan, as in PyTorch)"""
+
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        xp = _xp(a)
+        if a.dtype == _dtypes.bool_:
+            return xp.asarray(a._array, copy=True)  # True is positive, False zero
+        signs = xp.sign(a._array)
+        if a.dtype.is_floating_point:
+            signs = xp.where(xp.isnan(signs), xp.zeros_like(signs), signs)
+        return signs
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output * 0  # flat on each side of 0
 
 
 class Sin(Function):
@@ -447,13 +546,12 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
+        ctx.save_result()
         return _xp(a).tanh(_float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
-        (a,) = ctx.saved_tensors
-        t = tanh(a)
+        t = ctx.saved_result
         return grad_output * (1 - t * t)  # d tanh(a)/da = 1 - tanh(a)**2
 
 
@@ -464,13 +562,12 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
+        ctx.save_result()
         return _sigmoid_array(_xp(a), _float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
-        (a,) = ctx.saved_tensors
-        s = sigmoid(a)
+        s = ctx.saved_result
         return grad_output * s * (1 - s)  # d sigmoid(a)/da = sigmoid(a) (1 - sigmoid(a))
 
 
@@ -487,14 +584,15 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
+        if a.dtype == _dtypes.bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
+        ctx.save_result()
         return _xp(a).where(a._array > 0, a._array, _xp(a).zeros_like(a._array))
 
     @staticmethod
     def backward(ctx, grad_output):
-        (a,) = ctx.saved_tensors
-        # d relu(a)/da = 1 where a > 0, else 0 (also at 0, as in PyTorch)
-        return where(a > 0, grad_output, 0.0)
+        # d relu(a)/da = 1 where a > 0, else 0 (also at 0, as in PyTorch); out > 0 exactly there
+        return where(ctx.saved_result > 0, grad_output, 0.0)
 
 
 class Clamp(Function):
@@ -508,11 +606,11 @@ class Clamp(Function):
         ctx.low, ctx.high = low, high
         bounds = [b for b in (low, high) if b is not None]
         (x, *_) = _promoted(a, *(as_tensor_operand(b, a) for b in bounds))
-        xp = _xp(a)
+        xp, dt = _xp(a), _dtypes.from_array_dtype(x.dtype)
         if low is not None:
-            x = xp.where(x < low, xp.asarray(low, dtype=x.dtype), x)
+            x = xp.where(x < low, backend.asarray(low, dt, a.device), x)
         if high is not None:
-            x = xp.where(x > high, xp.asarray(high, dtype=x.dtype), x)
+            x = xp.where(x > high, backend.asarray(high, dt, a.device), x)
         return x
 
     @staticmethod
@@ -580,7 +678,7 @@ class Where(Function):
         if condition.dtype != _dtypes.bool_:
             raise RuntimeError(
                 f"where expected condition to be a boolean tensor, but got a tensor with "
-                f"dtype {condition.dtype.name.capitalize()}"
+                f"dtype {_dtypes.scalar_type_name(condition.dtype)}"
             )
         ctx.save_for_backward(condition)
         ctx.shapes = (a.shape, b.shape)
@@ -608,13 +706,12 @@ class MaskedFill(Function):
         if mask.dtype != _dtypes.bool_:
             raise RuntimeError(
                 f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                f"{mask.dtype.name}"
+                f"{_dtypes.cpp_name(mask.dtype)}"
             )
         broadcast_shapes(a.shape, mask.shape)
         ctx.save_for_backward(mask)
-        xp = _xp(a)
-        fill = xp.asarray(value, dtype=a._array.dtype)
-        return xp.where(mask._array, fill, a._array)
+        fill = backend.asarray(value, a.dtype, a.device)
+        return _xp(a).where(mask._array, fill, a._array)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -623,18 +720,26 @@ class MaskedFill(Function):
 
 
 class Fill(Function):
-    """out = a tensor like ``a`` filled with one value (``fill_``, ``zero_``)"""
+    """out = a tensor like ``a`` filled with one value (``fill_``)"""
 
-    node_name = "FillBackward0"
+    node_name = "FillBackward2"
 
     @staticmethod
     def forward(ctx, a, value):
         xp = _xp(a)
-        return xp.full(a._array.shape, value, dtype=a._array.dtype)
+        return xp.full(
+            a._array.shape, value, dtype=a._array.dtype, device=backend.native_device(a.device)
+        )
 
     @staticmethod
     def backward(ctx, grad_output):
         return grad_output * 0, None  # the old values no longer matter
+
+
+class Zero(Fill):
+    """out = zeros like ``a`` (``zero_``)"""
+
+    node_name = "ZeroBackward0"
 
 
 class Copy(Function):
@@ -644,17 +749,16 @@ class Copy(Function):
 
     @staticmethod
     def forward(ctx, dest, src):
-        ctx.src_shape, ctx.src_device = src.shape, src.device
+        ctx.src_shape = src.shape
         broadcast_shapes(dest.shape, src.shape)
         xp = _xp(dest)
-        array = backend.transfer(src._array, src.device, dest.device)
-        array = xp.astype(array, dest._array.dtype)
+        array = xp.astype(src._array, dest._array.dtype)
         return xp.broadcast_to(array, dest._array.shape)
 
     @staticmethod
     def backward(ctx, grad_output):
-        grad_src = sum_to(grad_output, ctx.src_shape).to(ctx.src_device)
-        return grad_output * 0, grad_src
+        # dest's old values are overwritten (zero gradient); src's flow straight through.
+        return grad_output * 0, sum_to(grad_output, ctx.src_shape)
 
 
 # --------------------------------------------------------------------------
@@ -664,23 +768,42 @@ class Copy(Function):
 
 def add(a, b, *, alpha=1):
     a, b = _binary_operands(a, b)
+    _check_alpha(a, b, alpha)
     return Add.apply(a, b, alpha)
 
 
 def sub(a, b, *, alpha=1):
-    if _is_bool(a) or _is_bool(b):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
-            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
-        )
+    _check_not_bool_subtraction(a, b)
     a, b = _binary_operands(a, b)
+    _check_alpha(a, b, alpha)
     return Sub.apply(a, b, alpha)
 
 
 def rsub(a, number):
     """``number - a`` (what Python calls for ``2 - tensor``)."""
+    _check_not_bool_subtraction(number, a)
     a, number = _binary_operands(a, number)
     return Rsub.apply(a, number)
+
+
+def _check_alpha(a, b, alpha) -> None:
+    if isinstance(alpha, float) and not _dtypes.result_type(a, b).is_floating_point:
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+
+
+def _check_not_bool_subtraction(a, b) -> None:
+    if _is_bool(a) and _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
 
 
 def mul(a, b):
@@ -689,14 +812,16 @@ def mul(a, b):
 
 
 def div(a, b, *, rounding_mode=None):
-    if rounding_mode == "floor":
-        return floor_divide(a, b)
-    if rounding_mode is not None:
-        raise ValueError(
-            f"div expected rounding_mode to be one of None or 'floor', got {rounding_mode}"
+    """``a / b``; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient."""
+    if rounding_mode not in (None, "floor", "trunc"):
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
         )
     a, b = _binary_operands(a, b)
-    return Div.apply(a, b)
+    if rounding_mode is None:
+        return Div.apply(a, b)
+    return DivRounded.apply(a, b, rounding_mode)
 
 
 def rdiv(a, number):
@@ -710,8 +835,15 @@ def floor_divide(a, b):
 
 
 def remainder(a, b):
-    a, b = _binary_operands(a, b)
-    return Remainder.apply(a, b)
+    """``a % b`` (Python's modulo: the result has the sign of b)."""
+    from minitensor.tensor import Tensor
+
+    function = Remainder
+    if not isinstance(b, Tensor):
+        function = RemainderScalar
+    elif not isinstance(a, Tensor):
+        function = NumberRemainder
+    return function.apply(*_binary_operands(a, b))
 
 
 def pow(a, exponent):
@@ -773,16 +905,29 @@ def relu(a):
 
 def clamp(a, min=None, max=None):
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError("minitensor.clamp: At least one of 'min' or 'max' must not be None")
     return Clamp.apply(a, min, max)
 
 
 def maximum(a, b):
-    return Maximum.apply(*_binary_operands(a, b))
+    """The larger of ``a`` and ``b`` at each position (both tensors, broadcast)."""
+    _check_tensor_argument("maximum", b)
+    return Maximum.apply(a, b)
 
 
 def minimum(a, b):
-    return Minimum.apply(*_binary_operands(a, b))
+    """The smaller of ``a`` and ``b`` at each position (both tensors, broadcast)."""
+    _check_tensor_argument("minimum", b)
+    return Minimum.apply(a, b)
+
+
+def _check_tensor_argument(name, other) -> None:
+    from minitensor.tensor import Tensor
+
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )
 
 
 def where(condition, a, b):
@@ -807,10 +952,8 @@ def masked_fill(a, mask, value):
 
 
 def sign(a):
-    """-1, 0 or 1 for each element (not differentiable: its derivative is 0)."""
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(_xp(a).sign(a._array), a.device)
+    """-1, 0 or 1 for each element (0 for nan, as in PyTorch)."""
+    return Sign.apply(a)
 
 
 def ones_mask(a):
@@ -818,7 +961,8 @@ def ones_mask(a):
     from minitensor.tensor import Tensor
 
     xp = _xp(a)
-    return Tensor._wrap(xp.ones(a._array.shape, dtype=xp.bool), a.device)
+    ones = xp.ones(a._array.shape, dtype=xp.bool, device=backend.native_device(a.device))
+    return Tensor._wrap(ones, a.device)
 
 
 # --------------------------------------------------------------------------
@@ -832,11 +976,22 @@ def _compare(name):
 
         a, b = _binary_operands(a, b)
         x, y = _promoted(a, b)
+        if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_ and name not in _EQUALITY:
+            x, y = _as_int8(x, a.device), _as_int8(y, a.device)  # False < True, as 0 < 1
         return Tensor._wrap(getattr(_xp(a), name)(x, y), a.device)
 
     compare.__name__ = name
     compare.__doc__ = f"Elementwise ``{name}``, as a bool tensor (no gradient flows through it)."
     return compare
+
+
+_EQUALITY = ("equal", "not_equal")
+
+
+def _as_int8(array, device):
+    """Bools as 0/1 (the array API only orders numbers)."""
+    xp = backend.namespace(device)
+    return xp.astype(array, xp.int8)
 
 
 eq = _compare("equal")
@@ -845,18 +1000,73 @@ lt = _compare("less")
 le = _compare("less_equal")
 gt = _compare("greater")
 ge = _compare("greater_equal")
-logical_and = _compare("logical_and")
-logical_or = _compare("logical_or")
+
+
+def _truth(t):
+    """``t``'s array as bools: nonzero is True (what the logical_* functions read)."""
+    return t._array if t.dtype == _dtypes.bool_ else t._array != 0
+
+
+def _logical(name):
+    def logical(a, b):
+        from minitensor.tensor import Tensor
+
+        _check_tensor_argument(name, b)
+        broadcast_shapes(a.shape, b.shape)
+        return Tensor._wrap(getattr(_xp(a), name)(_truth(a), _truth(b)), a.device)
+
+    logical.__name__ = name
+    logical.__doc__ = f"Elementwise ``{name}`` of the truth values (nonzero is True), as bools."
+    return logical
+
+
+logical_and = _logical("logical_and")
+logical_or = _logical("logical_or")
+logical_xor = _logical("logical_xor")
 
 
 def logical_not(a):
+    """True where ``a`` is zero (or False), as a bool tensor."""
     from minitensor.tensor import Tensor
 
+    return Tensor._wrap(_xp(a).logical_not(_truth(a)), a.device)
+
+
+def _bitwise(name, logical_name, kernel):
+    def bitwise(a, b):
+        """Bitwise ``name`` of integers; for bools, the logical one (``mask1 & mask2``)."""
+        from minitensor.tensor import Tensor
+
+        a, b = _binary_operands(a, b)
+        dtype = _dtypes.result_type(a, b)
+        if dtype.is_floating_point:
+            raise NotImplementedError(
+                f"\"{kernel}_cpu\" not implemented for '{_dtypes.scalar_type_name(dtype)}'"
+            )
+        x, y = _promoted(a, b)
+        function = logical_name if dtype == _dtypes.bool_ else name
+        return Tensor._wrap(getattr(_xp(a), function)(x, y), a.device)
+
+    bitwise.__name__ = name
+    return bitwise
+
+
+bitwise_and = _bitwise("bitwise_and", "logical_and", "bitwise_and")
+bitwise_or = _bitwise("bitwise_or", "logical_or", "bitwise_or")
+bitwise_xor = _bitwise("bitwise_xor", "logical_xor", "bitwise_xor")
+
+
+def bitwise_not(a):
+    """``~a``: flips every bit of an integer, negates a bool."""
+    from minitensor.tensor import Tensor
+
+    if a.dtype.is_floating_point:
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
     xp = _xp(a)
     if a.dtype == _dtypes.bool_:
         return Tensor._wrap(xp.logical_not(a._array), a.device)
-    if a.dtype.is_floating_point:
-        raise TypeError("~ (bitwise not) is only supported for integer and boolean tensors")
     return Tensor._wrap(xp.bitwise_invert(a._array), a.device)
 
 
@@ -872,10 +1082,6 @@ def _check_number(x) -> None:
 # --------------------------------------------------------------------------
 # In place: ``t.add_(1)`` changes t's own memory.
 # --------------------------------------------------------------------------
-
-
-def _scalar_type_name(dt) -> str:
-    return dt._tensor_type.removesuffix("Tensor")
 
 
 def check_inplace(t) -> None:
@@ -938,8 +1144,8 @@ def _store(t, result) -> None:
     """Write ``result`` into ``t``'s memory (same shape, castable dtype)."""
     if result.dtype != t.dtype and result.dtype.category > t.dtype.category:
         raise RuntimeError(
-            f"result type {_scalar_type_name(result.dtype)} can't be cast to the desired "
-            f"output type {_scalar_type_name(t.dtype)}"
+            f"result type {_dtypes.scalar_type_name(result.dtype)} can't be cast to the desired "
+            f"output type {_dtypes.scalar_type_name(t.dtype)}"
         )
     if tuple(result.shape) != tuple(t.shape):
         raise RuntimeError(
@@ -959,10 +1165,18 @@ def fill_(t, value):
     return inplace(t, Fill.apply, value)
 
 
+def zero_(t):
+    """Fill ``t`` with zeros in place."""
+    return inplace(t, Zero.apply, 0)
+
+
 def copy_(t, src):
     """Copy ``src`` (broadcast, converted) into ``t`` in place."""
     from minitensor.tensor import Tensor
 
     if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
-    return inplace(t, Copy.apply, src)
+        raise TypeError(
+            f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}"
+        )
+    # Copying between devices is allowed: move src first (a differentiable move).
+    return inplace(t, Copy.apply, src.to(t.device))

@@ -1,22 +1,39 @@
-"""Shape operations: ``reshape``, ``view``, ``transpose``, ``unsqueeze``, ``expand``, ...
+"""Shape operations: ``reshape``, ``view``, ``transpose``, ``unsqueeze``, ``expand``, ``cat``, ...
 
-They move no numbers around, only change how the same elements are indexed,
-so their backward undoes the shape change on the gradient: the gradient of
-``x.reshape(4, 1)`` is reshaped back to ``x``'s shape, the gradient of
-``x.transpose(0, 1)`` is transposed back. Those that return a *view* (the
-same memory, as PyTorch's do) are marked ``is_view``.
+Most of them move no numbers around, only change how the same elements are
+indexed, so their backward undoes the shape change on the gradient: the
+gradient of ``x.reshape(4, 1)`` is reshaped back to ``x``'s shape, the
+gradient of ``x.transpose(0, 1)`` is transposed back. Those that return a
+*view* (the same memory, as PyTorch's do) are marked ``is_view``: a write
+through the view shows in the original, and both share one version counter.
+
+Joining and splitting (``cat``, ``stack``, ``split``, ``chunk``) and
+``repeat`` are written in `minitensor.ops.join`.
 """
 
 from __future__ import annotations
 
 import builtins
+import operator
+import warnings
 
 from minitensor import backend
 from minitensor.autograd.function import Function
+from minitensor.ops import convert
+from minitensor.ops.broadcast import sum_to
 
 
 def _xp(t):
     return backend.namespace(t.device)
+
+
+def _listed(shape) -> str:
+    return "[" + ", ".join(map(str, shape)) + "]"
+
+
+# --------------------------------------------------------------------------
+# Arguments: dimensions and sizes
+# --------------------------------------------------------------------------
 
 
 def normalize_dim(dim: int, ndim: int) -> int:
@@ -54,24 +71,50 @@ def _shape_args(args) -> tuple:
     return tuple(args)
 
 
+def _int_sizes(function: str, argument: str, sizes) -> tuple[int, ...]:
+    """Sizes as Python ints; anything that is not an integer is PyTorch's TypeError."""
+    out = []
+    for position, s in enumerate(sizes):
+        try:
+            out.append(operator.index(s))  # ints, NumPy ints, one-element integer tensors
+        except TypeError:
+            raise TypeError(
+                f"{function}(): argument '{argument}' (position 1) must be tuple of ints, but "
+                f"found element of type {type(s).__name__} at pos {position}"
+            ) from None
+    return tuple(out)
+
+
 def infer_shape(shape, numel: int) -> tuple[int, ...]:
     """Resolve one ``-1`` in a requested shape, checking the element count."""
-    shape = tuple(builtins.int(s) for s in shape)
+    shape = _int_sizes("view", "size", shape)
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
-    for s in shape:
+    for position, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(
+                f"invalid shape dimension {s} at index {position} of shape {_listed(shape)}"
+            )
         if s != -1:
-            if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
             known *= s
     if -1 in shape:
+        if numel == 0 and known == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {_listed(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous"
+            )
         if known == 0 or numel % known != 0:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+            raise RuntimeError(f"shape '{_listed(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
     elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(f"shape '{_listed(shape)}' is invalid for input of size {numel}")
     return shape
+
+
+# --------------------------------------------------------------------------
+# view, reshape, flatten
+# --------------------------------------------------------------------------
 
 
 class View(Function):
@@ -90,32 +133,37 @@ class View(Function):
         return grad_output.reshape(ctx.input_shape), None
 
 
-class Reshape(Function):
-    """out = the same elements in a new shape (a copy: the memory layout forbade a view)"""
+class ReshapeAlias(View):
+    """out = a view in a new shape of a tensor whose elements are not in row-major order"""
 
-    node_name = "ViewBackward0"  # PyTorch's reshape is a copy then a view
+    node_name = "ReshapeAliasBackward0"
+
+
+class UnsafeView(View):
+    """out = a fresh copy seen in a new shape (what ``reshape`` does when a view is impossible)"""
+
+    node_name = "UnsafeViewBackward0"
+    is_view = False  # it views a copy nobody else holds, so it is not a view of the input
 
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
-        return _xp(x).reshape(backend.contiguous_copy(x._array, x.device), shape)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        return grad_output.reshape(ctx.input_shape), None
+        return _xp(x).reshape(x._array, shape)
 
 
 def _can_view(x, shape) -> bool:
     """Can these elements be seen in ``shape`` without copying? (Strides decide.)"""
     try:
         _xp(x).reshape(x._array, shape, copy=False)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError):  # NumPy/CuPy say ValueError, array_api_strict the other
         return False
     return True
 
 
 def view(x, *shape):
     """The same memory seen with a new shape; fails where a copy would be needed."""
+    if not shape:
+        raise TypeError('view() missing 1 required positional arguments: "size"')
     shape = infer_shape(_shape_args(shape), x.numel())
     if not _can_view(x, shape):
         raise RuntimeError(
@@ -126,11 +174,37 @@ def view(x, *shape):
 
 
 def reshape(x, *shape):
-    """A view when the memory layout allows it, otherwise a copy (as in PyTorch)."""
+    """A view when the memory layout allows it, otherwise a copy (as in PyTorch).
+
+    The copy shows in the graph as PyTorch's: ``UnsafeViewBackward0`` after
+    ``CloneBackward0``.
+    """
+    if not shape:
+        raise TypeError('reshape() missing 1 required positional arguments: "shape"')
     shape = infer_shape(_shape_args(shape), x.numel())
-    if tuple(shape) == tuple(x.shape):
-        return View.apply(x, shape)
-    return View.apply(x, shape) if _can_view(x, shape) else Reshape.apply(x, shape)
+    if not _can_view(x, shape):
+        return UnsafeView.apply(convert.clone(x), shape)
+    return View.apply(x, shape) if convert.is_contiguous(x) else ReshapeAlias.apply(x, shape)
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge dimensions ``start_dim`` .. ``end_dim`` into one (a reshape)."""
+    if x.ndim == 0:
+        return reshape(x, 1)
+    start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return x  # nothing to merge: PyTorch returns the tensor itself
+    merged = 1
+    for s in x.shape[start : end + 1]:
+        merged *= s
+    return reshape(x, *x.shape[:start], merged, *x.shape[end + 1 :])
+
+
+# --------------------------------------------------------------------------
+# Reordering dimensions: transpose, permute, t, T, mT
+# --------------------------------------------------------------------------
 
 
 class Transpose(Function):
@@ -143,7 +217,8 @@ class Transpose(Function):
     def forward(ctx, x, dim0, dim1):
         ctx.dims = (dim0, dim1)
         order = list(range(x.ndim))
-        order[dim0], order[dim1] = order[dim1], order[dim0]
+        if order:  # (a 0-d tensor has nothing to swap)
+            order[dim0], order[dim1] = order[dim1], order[dim0]
         return _xp(x).permute_dims(x._array, tuple(order))
 
     @staticmethod
@@ -153,13 +228,11 @@ class Transpose(Function):
 
 def transpose(x, dim0, dim1):
     dim0, dim1 = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
-    if x.ndim < 2:
-        return View.apply(x, tuple(x.shape))
     return Transpose.apply(x, dim0, dim1)
 
 
 class Permute(Function):
-    """out = x with its dimensions reordered (a view)"""
+    """out = x with its dimensions reordered: out.shape[i] = x.shape[dims[i]] (a view)"""
 
     node_name = "PermuteBackward0"
     is_view = True
@@ -171,7 +244,7 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        inverse = [0] * len(ctx.dims)
+        inverse = [0] * len(ctx.dims)  # the permutation that puts every dimension back
         for position, d in enumerate(ctx.dims):
             inverse[d] = position
         return grad_output.permute(*inverse), None
@@ -182,8 +255,8 @@ def permute(x, *dims):
     if len(dims) != x.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
-            f"length of the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not "
-            f"equal to len(dims) = {len(dims)}"
+            "length of the desired ordering of dimensions i.e. input.dim() = "
+            f"{x.ndim} is not equal to len(dims) = {len(dims)}"
         )
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
@@ -191,7 +264,7 @@ def permute(x, *dims):
 
 
 class MatrixTranspose(Function):
-    """out = the transpose of a matrix (``t()``)"""
+    """out = the transpose of a matrix (``t()``; a 1-d or 0-d tensor is returned as it is)"""
 
     node_name = "TBackward0"
     is_view = True
@@ -212,14 +285,43 @@ def t(x):
 
 
 def reverse_dims(x):
-    """``x.T``: all dimensions reversed (PyTorch records it as a permute)."""
-    if x.ndim < 2:
-        return x
+    """``x.T``: all dimensions reversed (PyTorch records it as a permute, and warns off
+    its use on anything but a matrix)."""
+    if x.ndim == 0:
+        warnings.warn(
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+            UserWarning,
+            stacklevel=3,
+        )
+    elif x.ndim != 2:
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*minitensor.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.",
+            UserWarning,
+            stacklevel=3,
+        )
     return Permute.apply(x, tuple(reversed(range(x.ndim))))
 
 
+def matrix_transpose(x):
+    """``x.mT``: the last two dimensions swapped (a batch of matrices transposed)."""
+    if x.ndim < 2:
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. "
+            f"Got {x.ndim}-D tensor."
+        )
+    return Transpose.apply(x, x.ndim - 2, x.ndim - 1)
+
+
+# --------------------------------------------------------------------------
+# Adding and removing size-1 dimensions; expand
+# --------------------------------------------------------------------------
+
+
 class Unsqueeze(Function):
-    """out = x with a new dimension of size 1 (a view)"""
+    """out = x with a new dimension of size 1 at ``dim`` (a view)"""
 
     node_name = "UnsqueezeBackward0"
     is_view = True
@@ -239,7 +341,7 @@ def unsqueeze(x, dim):
 
 
 class Squeeze(Function):
-    """out = x without some size-1 dimensions (a view)"""
+    """out = x without some size-1 dimensions (a view); ``squeeze()`` removes them all"""
 
     node_name = "SqueezeBackward0"
     is_view = True
@@ -247,7 +349,8 @@ class Squeeze(Function):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.input_shape = x.shape
-        return _xp(x).reshape(x._array, tuple(s for i, s in enumerate(x.shape) if i not in dims))
+        kept = tuple(s for i, s in enumerate(x.shape) if i not in dims)
+        return _xp(x).reshape(x._array, kept)  # dropping size-1 dimensions never copies
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -255,15 +358,24 @@ class Squeeze(Function):
 
 
 class SqueezeDim(Squeeze):
+    """out = x without dimension ``dim`` if it has size 1 (``squeeze(dim)``)"""
+
     node_name = "SqueezeBackward1"
 
 
+class SqueezeDims(Squeeze):
+    """out = x without those of ``dims`` that have size 1 (``squeeze((0, 2))``)"""
+
+    node_name = "SqueezeBackward2"
+
+
 def squeeze(x, dim=None):
-    """Remove size-1 dimensions: all of them, or only ``dim`` if it has size 1."""
+    """Remove size-1 dimensions: all of them, or those of ``dim`` that have size 1."""
     if dim is None:
         return Squeeze.apply(x, tuple(i for i, s in enumerate(x.shape) if s == 1))
+    function = SqueezeDim if isinstance(dim, int) else SqueezeDims
     dims = tuple(normalize_dim(d, x.ndim) for d in ((dim,) if isinstance(dim, int) else dim))
-    return SqueezeDim.apply(x, tuple(d for d in dims if x.ndim and x.shape[d] == 1))
+    return function.apply(x, tuple(d for d in dims if x.ndim and x.shape[d] == 1))
 
 
 class Expand(Function):
@@ -279,21 +391,18 @@ class Expand(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        from minitensor.ops.broadcast import sum_to
-
         return sum_to(grad_output, ctx.input_shape), None  # each copy sends its gradient home
 
 
 def expand(x, *sizes):
-    sizes = _shape_args(sizes)
+    sizes = _int_sizes("expand", "size", _shape_args(sizes))
     if len(sizes) < x.ndim:
         raise RuntimeError(
-            f"expand(minitensor.{x.dtype._tensor_type}{{[{', '.join(map(str, x.shape))}]}}, "
-            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
-            f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
-            f"tensor ({x.ndim})"
+            f"expand(minitensor.{x.dtype._tensor_type}{{{_listed(x.shape)}}}, "
+            f"size={_listed(sizes)}): the number of sizes provided ({len(sizes)}) must be "
+            f"greater or equal to the number of dimensions in the tensor ({x.ndim})"
         )
-    offset = len(sizes) - x.ndim
+    offset = len(sizes) - x.ndim  # new dimensions are added in front
     shape = []
     for i, s in enumerate(sizes):
         own = x.shape[i - offset] if i >= offset else 1
@@ -307,38 +416,43 @@ def expand(x, *sizes):
         elif own != 1 and own != s:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({own}) "
-                f"at non-singleton dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}]."
-                f"  Tensor sizes: [{', '.join(map(str, x.shape))}]"
+                f"at non-singleton dimension {i}.  Target sizes: {_listed(sizes)}.  "
+                f"Tensor sizes: {_listed(x.shape)}"
             )
         shape.append(s)
     return Expand.apply(x, tuple(shape))
 
 
-def flatten(x, start_dim=0, end_dim=-1):
-    """Merge dimensions ``start_dim`` .. ``end_dim`` into one (a reshape)."""
-    if x.ndim == 0:
-        return reshape(x, 1)
-    start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
-    if start > end:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if start == end:
-        return x
-    merged = 1
-    for s in x.shape[start : end + 1]:
-        merged *= s
-    return reshape(x, *x.shape[:start], merged, *x.shape[end + 1 :])
+# --------------------------------------------------------------------------
+# Joining and splitting, written in join.py (which builds on the helpers above)
+# --------------------------------------------------------------------------
 
 
-def _being_written(name):
-    def placeholder(*args, **kwargs):
-        raise NotImplementedError(f"minitensor.{name} is being written")
+def cat(tensors, dim=0):
+    from minitensor.ops import join
 
-    placeholder.__name__ = name
-    return placeholder
+    return join.cat(tensors, dim)
 
 
-cat = _being_written("cat")
-stack = _being_written("stack")
-repeat = _being_written("repeat")
-split = _being_written("split")
-chunk = _being_written("chunk")
+def stack(tensors, dim=0):
+    from minitensor.ops import join
+
+    return join.stack(tensors, dim)
+
+
+def split(x, split_size_or_sections, dim=0):
+    from minitensor.ops import join
+
+    return join.split(x, split_size_or_sections, dim)
+
+
+def chunk(x, chunks, dim=0):
+    from minitensor.ops import join
+
+    return join.chunk(x, chunks, dim)
+
+
+def repeat(x, *repeats):
+    from minitensor.ops import join
+
+    return join.repeat(x, *repeats)

@@ -34,6 +34,8 @@ from __future__ import annotations
 import math
 from numbers import Real
 
+import numpy as np
+
 from minitensor.autograd.engine import backward_steps, run_backward, topological_order
 
 
@@ -132,7 +134,9 @@ class Value:
         return Value(out, _prev=(self, exponent), _local_grads=(d_base, d_exponent), _op="**")
 
     def tanh(self) -> Value:
-        t = math.tanh(self.data)
+        # NumPy's tanh, like PyTorch's, is correctly rounded where math.tanh can be
+        # one unit in the last place off (example E1: 0.7071067811865476, not ...477).
+        t = float(np.tanh(self.data))
         # d tanh(x)/dx = 1 - tanh(x)**2
         return Value(t, _prev=(self,), _local_grads=(1.0 - t * t,), _op="tanh")
 

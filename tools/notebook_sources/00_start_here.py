@@ -47,7 +47,8 @@
 # the notebook; what matters is that it runs without an error.
 
 # %%
-# NBVAL_IGNORE_OUTPUT  (versions and hardware differ from machine to machine)
+# NBVAL_IGNORE_OUTPUT
+# (nbval does not compare this cell's output: versions and hardware differ between machines)
 import platform
 
 import numpy as np

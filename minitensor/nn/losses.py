@@ -1,0 +1,228 @@
+"""Loss functions as differentiable operations: forward and backward side by side.
+
+A loss compares a prediction with a target and returns one number per
+element (``reduction="none"``), or their ``"sum"``, or their ``"mean"``
+(the default). Each is one `Function` with PyTorch's ``grad_fn`` name and
+PyTorch's numerics: the backward uses the loss's own derivative formula
+(for binary cross-entropy, ``(x - y) / (x (1 - x))``) rather than
+differentiating the forward's arithmetic step by step.
+
+The reduction only rescales the gradient: d(mean)/d(loss_i) = 1/n,
+d(sum)/d(loss_i) = 1, and with ``"none"`` each element brings its own
+incoming gradient. `_per_element` applies that rule.
+
+The users' entry points, with input checks, are in `minitensor.nn.functional`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minitensor import backend
+from minitensor.autograd.function import Function
+from minitensor.ops.broadcast import sum_to
+from minitensor.ops.elementwise import _promoted, clamp, log, relu, sigmoid
+from minitensor.tensor import Tensor
+
+# The smallest denominator binary cross-entropy's gradient divides by (PyTorch's EPSILON).
+_BCE_EPSILON = 1e-12
+
+
+def _xp(t):
+    return backend.namespace(t.device)
+
+
+def _reduce(xp, losses, reduction: str):
+    """The forward half of the reduction: mean, sum, or the losses themselves."""
+    if reduction == "mean":
+        return xp.mean(losses)
+    if reduction == "sum":
+        return xp.sum(losses)
+    return losses
+
+
+def _per_element(grad_output: Tensor, reduction: str, count) -> Tensor:
+    """The gradient that reaches each element's loss from the reduced output."""
+    return grad_output / count if reduction == "mean" else grad_output
+
+
+class MseLoss(Function):
+    """loss_i = (input_i - target_i)**2"""
+
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):
+        ctx.save_for_backward(input, target)
+        x, y = _promoted(input, target)
+        diff = x - y
+        losses = diff * diff
+        ctx.reduction, ctx.count = reduction, int(losses.size)
+        return _reduce(_xp(input), losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, target = ctx.saved_tensors
+        # d/d(input) (input - target)**2 = 2 (input - target); d/d(target) is minus that.
+        grad = 2 * (input - target) * _per_element(grad_output, ctx.reduction, ctx.count)
+        grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
+        grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
+        return grad_input, grad_target, None
+
+
+class BinaryCrossEntropy(Function):
+    """loss_i = -w_i [y_i log(x_i) + (1 - y_i) log(1 - x_i)], each log clamped at -100"""
+
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction):
+        ctx.save_for_backward(input, target, weight)
+        xp = _xp(input)
+        x, y = input._array, target._array
+        # log(0) = -inf would make 0 * log(0) = nan; PyTorch clamps the logs at -100.
+        with np.errstate(divide="ignore"):
+            log_x = xp.clip(xp.log(x), min=-100.0)
+            log_1mx = xp.clip(xp.log(1 - x), min=-100.0)
+        losses = -(y * log_x + (1 - y) * log_1mx)
+        if weight is not None:
+            losses = losses * weight._array
+        ctx.reduction, ctx.count = reduction, int(losses.size)
+        return _reduce(xp, losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y, weight = ctx.saved_tensors
+        scale = _per_element(grad_output, ctx.reduction, ctx.count)
+        if weight is not None:
+            scale = scale * weight
+        grad_input = grad_target = None
+        if ctx.needs_input_grad[0]:
+            # d loss / dx = (x - y) / (x (1 - x)); the denominator is kept >= 1e-12.
+            grad_input = sum_to((x - y) / clamp((1 - x) * x, _BCE_EPSILON) * scale, x.shape)
+        if ctx.needs_input_grad[1]:
+            # d loss / dy = log(1 - x) - log(x)
+            grad_target = sum_to((log(1 - x) - log(x)) * scale, y.shape)
+        return grad_input, grad_target, None, None
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """loss_i = -w_i [p y_i log(sigmoid(x_i)) + (1 - y_i) log(1 - sigmoid(x_i))], p = pos_weight
+
+    Computed from the logit x as (1 - y) x + (1 + (p - 1) y) softplus(-x) with
+    softplus(-x) = log(1 + e^-x) = max(-x, 0) + log(1 + e^-|x|), which never
+    overflows: this is why it is more accurate than ``bce(sigmoid(x), y)``.
+    """
+
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, weight, pos_weight, reduction):
+        ctx.save_for_backward(input, target, weight, pos_weight)
+        xp = _xp(input)
+        x, y = _promoted(input, target)
+        softplus_neg_x = xp.clip(-x, min=0.0) + xp.log1p(xp.exp(-xp.abs(x)))
+        if pos_weight is None:
+            losses = (1 - y) * x + softplus_neg_x
+        else:
+            losses = (1 - y) * x + (1 + (pos_weight._array - 1) * y) * softplus_neg_x
+        if weight is not None:
+            losses = losses * weight._array
+        ctx.reduction, ctx.count = reduction, int(losses.size)
+        return _reduce(xp, losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y, weight, pos_weight = ctx.saved_tensors
+        scale = _per_element(grad_output, ctx.reduction, ctx.count)
+        if weight is not None:
+            scale = scale * weight
+        grad_input = grad_target = None
+        if ctx.needs_input_grad[0]:
+            # d loss / dx = sigmoid(x) - y, or with p: (1 + (p - 1) y) sigmoid(x) - p y
+            if pos_weight is None:
+                local = sigmoid(x) - y
+            else:
+                local = (1 + (pos_weight - 1) * y) * sigmoid(x) - pos_weight * y
+            grad_input = sum_to(local * scale, x.shape)
+        if ctx.needs_input_grad[1]:
+            # d loss / dy = -x, or with p: -x + (p - 1) softplus(-x)
+            local = -x
+            if pos_weight is not None:
+                softplus_neg_x = relu(-x) + log(1 + (-x.abs()).exp())
+                local = local + (pos_weight - 1) * softplus_neg_x
+            grad_target = sum_to(local * scale, y.shape)
+        return grad_input, grad_target, None, None, None
+
+
+class NllLoss(Function):
+    """loss_n = -w[t_n] * input[n, t_n]: minus the (log-)probability given to the right class
+
+    ``input`` is (N, C) (or (C,), or (N, C, d1, ...)), ``target`` holds class
+    indices (N,) (or (), or (N, d1, ...)). Targets equal to ``ignore_index``
+    count for nothing; ``"mean"`` divides by the total weight of the others.
+    """
+
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction, ignore_index):
+        xp = _xp(input)
+        x = input._array
+        class_dim = 0 if input.ndim == 1 else 1
+        n_classes = x.shape[class_dim]
+        t = target._array
+        if t.dtype != xp.int64:  # uint8 targets are allowed too
+            t = xp.astype(t, xp.int64)
+        keep = t != ignore_index
+        _check_targets(xp, t, keep, n_classes, target.device)
+        safe_t = xp.where(keep, t, 0)  # any valid index where the target is ignored
+        picked = xp.take_along_axis(x, xp.expand_dims(safe_t, axis=class_dim), axis=class_dim)
+        picked = xp.squeeze(picked, axis=class_dim)
+        if weight is None:  # weight 1 for every target, 0 for ignored ones
+            w = xp.astype(keep, x.dtype)
+        else:
+            w = xp.reshape(xp.take(weight._array, xp.reshape(safe_t, (-1,)), axis=0), t.shape)
+            w = xp.where(keep, w, 0.0)
+        losses = -w * picked
+        ctx.reduction, ctx.class_dim, ctx.n_classes = reduction, class_dim, n_classes
+        ctx.safe_target, ctx.class_weight = safe_t, w
+        ctx.total_weight = xp.sum(w)
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: 0/0 = nan
+                return xp.sum(losses) / ctx.total_weight
+        return _reduce(xp, losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # The loss is linear in input: its gradient is -w[t_n] at [n, t_n] and 0
+        # elsewhere (a "one-hot" tensor), times the gradient arriving at loss_n.
+        xp = backend.namespace(grad_output.device)
+        t, w, class_dim = ctx.safe_target, ctx.class_weight, ctx.class_dim
+        shape = [1] * (t.ndim + 1)
+        shape[class_dim] = ctx.n_classes
+        classes = xp.reshape(xp.arange(ctx.n_classes, device=t.device), tuple(shape))
+        one_hot = classes == xp.expand_dims(t, axis=class_dim)
+        w_along = xp.expand_dims(w, axis=class_dim)
+        coefficient = xp.where(one_hot, -w_along, 0.0)
+        if ctx.reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: 0/0 = nan
+                coefficient = coefficient / ctx.total_weight
+        elif ctx.reduction == "none":
+            grad_output = grad_output.unsqueeze(class_dim)
+        return Tensor._wrap(coefficient, grad_output.device) * grad_output, None, None, None, None
+
+
+class NllLoss2d(NllLoss):
+    """The same loss for inputs with more dimensions, (N, C, d1, ...): PyTorch's name for it."""
+
+    node_name = "NllLoss2DBackward0"
+
+
+def _check_targets(xp, target, keep, n_classes: int, device) -> None:
+    """PyTorch's IndexError for the first class index outside [0, n_classes)."""
+    bad = keep & ((target < 0) | (target >= n_classes))
+    if bool(xp.any(bad)):
+        host_target = backend.to_host(target, device).reshape(-1)
+        host_bad = backend.to_host(bad, device).reshape(-1)
+        raise IndexError(f"Target {int(host_target[host_bad.argmax()])} is out of bounds.")

@@ -1,0 +1,384 @@
+"""Pictures of computation graphs: ``viz.draw(loss)``.
+
+A graph is read through the engine's node protocol only (``parents``), in the
+engine's own order (`topological_order`: every node before its inputs), so
+the picture shows exactly the nodes ``backward()`` visits.
+
+* A `Value` graph is drawn the way micrograd draws it: a record per Value,
+  ``name | data 2.0000 | grad 0.0000``, fed by a small oval with the
+  operation that made it (``*``, ``+``, ``tanh``).
+* A `Tensor` graph is drawn the way torchviz draws PyTorch's: a grey box per
+  ``grad_fn`` with PyTorch's name (``MulBackward0``), a blue box per leaf
+  (its ``AccumulateGrad`` node) with name, shape and dtype, a green box for
+  the output, and, on request, orange boxes for the tensors saved for backward.
+
+Node ids in the DOT text are positions in that order (``v0``, ``v1``, ... or
+``n0``, ``n1``, ...), never ``id()``: the same graph always gives the same text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from minitensor.autograd.engine import topological_order
+from minitensor.autograd.function import AccumulateGrad, graph_node
+from minitensor.viz import format as fmt
+
+# Fill colours (X11 names every Graphviz renderer knows), as torchviz uses them.
+LEAF_COLOUR = "lightblue"
+OUTPUT_COLOUR = "darkolivegreen1"
+SAVED_COLOUR = "orange"
+FUNCTION_COLOUR = "lightgrey"
+
+DIRECTIONS = ("LR", "TB", "RL", "BT")
+MAX_NAME = 24  # a made-up name longer than this falls back to the node's id
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# grad_fn names of binary operations, written as the operator in made-up names ("w3*b").
+_SYMBOLS = {
+    "AddBackward0": "+",
+    "SubBackward0": "-",
+    "MulBackward0": "*",
+    "DivBackward0": "/",
+    "PowBackward1": "**",
+    "MmBackward0": "@",
+    "MvBackward0": "@",
+    "DotBackward0": "@",
+    "BmmBackward0": "@",
+}
+
+
+@dataclass
+class DrawOptions:
+    """How to draw: see `draw` for the meaning of each option."""
+
+    rankdir: str = "LR"
+    show_data: bool = True
+    show_grad: bool = True
+    show_saved: bool = False
+    max_nodes: int = 200
+    renderer: str = "auto"
+
+    def __post_init__(self):
+        if self.rankdir not in DIRECTIONS:
+            raise ValueError(f"rankdir must be one of {DIRECTIONS}, got {self.rankdir!r}")
+        if self.max_nodes < 1:
+            raise ValueError(f"max_nodes must be at least 1, got {self.max_nodes}")
+
+
+def draw(
+    root,
+    *,
+    rankdir: str = "LR",
+    show_data: bool = True,
+    show_grad: bool = True,
+    show_saved: bool = False,
+    names: Mapping[str, object] | None = None,
+    max_nodes: int = 200,
+    renderer: str = "auto",
+):
+    """Draw the computation graph that produced ``root`` (a `Value` or a `Tensor`).
+
+    Args:
+        root: the output whose graph to draw (a loss, usually).
+        rankdir: "LR" (left to right, micrograd's layout) or "TB" (top to bottom).
+        show_data: show each Value's data (and the values of small tensors).
+        show_grad: show gradients (a Value's ``.grad``; a leaf tensor's ``.grad``).
+        show_saved: for tensors, also draw what each node saved for backward.
+        names: a dict of name -> Value/Tensor, such as ``locals()``: nodes are
+            labelled with these names (a Value's own ``label`` comes first).
+            Unnamed nodes get a name made from their inputs' ("w3*b").
+        max_nodes: draw at most this many nodes, the ones nearest the output;
+            the picture says how many it left out.
+        renderer: "auto" (the system's ``dot`` if installed, else the bundled
+            WebAssembly Graphviz), "dot" or "wasi".
+
+    Returns:
+        A `Drawing` (a ``graphviz.Digraph``): it shows itself as SVG in
+        Jupyter; ``.export("graph.svg")`` / ``.export("graph.png")`` save it.
+
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> print(draw(a * b).source)  # doctest: +SKIP
+    """
+    options = DrawOptions(rankdir, show_data, show_grad, show_saved, max_nodes, renderer)
+    return GraphModel(root, names).to_dot(options)
+
+
+class GraphModel:
+    """The graph of one output, in the engine's order, ready to be drawn or stepped through.
+
+    Attributes:
+        root: the Value or Tensor given.
+        kind: "value" or "tensor".
+        order: every node, each before its inputs (the engine's order).
+        index: node -> its position in ``order`` (its id in the DOT text).
+        names: node -> the name shown for it in pictures and explanations.
+    """
+
+    def __init__(self, root, names: Mapping[str, object] | None = None):
+        from minitensor.scalar.value import Value
+        from minitensor.tensor import Tensor
+
+        if isinstance(root, Value):
+            self.kind, start = "value", root
+        elif isinstance(root, Tensor):
+            self.kind, start = "tensor", graph_node(root)  # None: no graph at all
+        else:
+            raise TypeError(f"expected a Value or a Tensor, got {type(root).__name__}")
+        self.root = root
+        self.order: list = [] if start is None else topological_order([start])
+        self.index: dict = {node: i for i, node in enumerate(self.order)}
+        self.names: dict = self._name_nodes(_names_by_id(names or {}))
+
+    # --- names ---------------------------------------------------------------
+
+    def root_name(self) -> str:
+        return self.names[self.order[0]] if self.order else self._given_root_name
+
+    def _name_nodes(self, given: dict[int, str]) -> dict:
+        """A name for every node: given (label or ``names=``), else made from its inputs'."""
+        self._given_root_name = given.get(id(self.root), "out")
+        # For tensors, a name given to a computed tensor names its grad_fn node.
+        if self.kind == "tensor":
+            given = dict(given)
+            for node in self.order:
+                if isinstance(node, AccumulateGrad) and id(node.variable) in given:
+                    given[id(node)] = given[id(node.variable)]
+        self._given = given
+        # Values with no inputs and no name (numbers written in an expression, or
+        # unlabelled parameters): their value is their name.
+        self.unnamed_leaves: set = set()
+        names: dict = {}
+        compound: set = set()  # nodes named by an expression: parenthesised inside another
+        for node in reversed(self.order):  # inputs before the nodes that use them
+            name = node.label if self.kind == "value" and node.label else given.get(id(node))
+            if name is None and node is self.order[0]:
+                name = "out"
+            if name is None:
+                name, is_compound = self._made_up_name(node, names, compound)
+                if is_compound:
+                    compound.add(node)
+            names[node] = name
+        return names
+
+    def _made_up_name(self, node, names: dict, compound: set) -> tuple[str, bool]:
+        """A name made from the inputs' names ("w3*b"); the node's id if that gets long."""
+        parents = [p for p in node.parents if p is not None]
+
+        def operand(p) -> str:
+            return f"({names[p]})" if p in compound else names[p]
+
+        if self.kind == "value":
+            op = node.op
+            if not parents:
+                self.unnamed_leaves.add(node)
+                return fmt.number(node.data), False
+            if op in ("+", "*", "**") and len(parents) == 2:
+                glue = " + " if op == "+" else op
+                name, is_compound = glue.join(operand(p) for p in parents), True
+            elif op.startswith("**"):  # x ** 2 records the exponent in the op
+                name, is_compound = f"{operand(parents[0])}{op}", True
+            else:
+                name, is_compound = f"{op}({', '.join(names[p] for p in parents)})", False
+            fallback = f"v{self.index[node]}"
+        else:
+            fallback = f"n{self.index[node]}"
+            if isinstance(node, AccumulateGrad):
+                return fallback, False
+            symbol = _SYMBOLS.get(node.name())
+            if symbol is not None and len(parents) == 2 == len(node.parents):
+                glue = f" {symbol} " if symbol in "+-" else symbol
+                name, is_compound = glue.join(operand(p) for p in parents), True
+            else:
+                short = re.sub(r"Backward\d*$", "", node.name()).lower()
+                name, is_compound = f"{short}({', '.join(names[p] for p in parents)})", False
+        if len(name) > MAX_NAME:
+            return fallback, False
+        return name, is_compound
+
+    def d(self, node) -> str:
+        """``w3`` or ``(w3*b)``: a node's name ready to follow the "d" of a derivative."""
+        name = self.names[node]
+        return name if _IDENTIFIER.fullmatch(name) else f"({name})"
+
+    # --- DOT -------------------------------------------------------------------
+
+    def to_dot(
+        self,
+        options: DrawOptions,
+        *,
+        styles: Mapping | None = None,
+        edge_styles: Mapping | None = None,
+        grads: Mapping | None = None,
+    ):
+        """The picture as a `Drawing`.
+
+        The stepper passes extra styling: ``styles`` (node -> DOT attributes),
+        ``edge_styles`` ((index of the user node, input position) -> DOT
+        attributes) and ``grads`` (node -> gradient to show; when given, it
+        replaces the ``.grad`` read from Values and leaves).
+        """
+        from minitensor.viz.render import Drawing
+
+        styles = styles or {}
+        edge_styles = edge_styles or {}
+        drawn = self.order[: options.max_nodes]
+        dot = Drawing(graph_attr={"rankdir": options.rankdir})
+        dot.renderer = options.renderer
+        dot.summary = f"graph of {self.root_name()} ({len(self.order)} nodes)"
+        cut: dict = {}  # DOT ids of drawn nodes with an input left out (ordered set)
+        args = (dot, drawn, options, styles, edge_styles, grads, cut)
+        if self.kind == "value":
+            self._value_nodes(*args)
+        else:
+            self._tensor_nodes(*args)
+        left_out = len(self.order) - len(drawn)
+        if left_out:
+            dot.attr(label=f"{len(drawn)} of {len(self.order)} nodes drawn", labelloc="t")
+            dot.node(
+                "omitted",
+                f"{left_out:,} more nodes not drawn\\n(draw(..., max_nodes=...) shows more)",
+                shape="note",
+                style="dashed",
+            )
+            for head in cut:
+                dot.edge("omitted", head, style="dashed")
+        return dot
+
+    def _value_nodes(self, dot, drawn, options, styles, edge_styles, grads, cut) -> None:
+        sideways = options.rankdir in ("LR", "RL")
+        for i, node in enumerate(drawn):
+            fields = [self.names[node]]
+            if options.show_data:
+                fields.append(f"data {node.data:.4f}")
+            if options.show_grad:
+                grad = node.grad if grads is None else grads.get(node, 0.0)
+                fields.append(f"grad {grad:.4f}")
+            label = " | ".join(_record_field(f) for f in fields)
+            # A record lays its fields across the rank direction; braces turn
+            # them back into a row in a left-to-right picture.
+            if sideways:
+                label = "{ " + label + " }"
+            dot.node(f"v{i}", label, shape="record", **styles.get(node, {}))
+            if not node.parents:
+                continue
+            op_id = f"v{i}_op"
+            dot.node(op_id, _plain(node.op))
+            dot.edge(op_id, f"v{i}")
+            for position, parent in enumerate(node.parents):
+                j = self.index[parent]
+                if j >= len(drawn):
+                    cut[op_id] = None
+                else:
+                    dot.edge(f"v{j}", op_id, **edge_styles.get((i, position), {}))
+
+    def _tensor_nodes(self, dot, drawn, options, styles, edge_styles, grads, cut) -> None:
+        dot.attr("node", shape="box", style="filled")
+        saved_ids: dict[object, str] = {}  # saved tensor key -> its DOT id
+        for i, node in enumerate(drawn):
+            if isinstance(node, AccumulateGrad):
+                lines = self._leaf_lines(node, options, grads)
+                colour = LEAF_COLOUR
+            else:
+                lines = [node.name(), self.names[node]]
+                if options.show_grad and grads is not None and node in grads:
+                    lines.append(f"grad {fmt.grad_text(grads[node])}")
+                if options.show_saved:
+                    self._saved_nodes(dot, node, f"n{i}", lines, saved_ids)
+                colour = FUNCTION_COLOUR
+            attrs = {"fillcolor": colour, **styles.get(node, {})}
+            dot.node(f"n{i}", "\\n".join(_plain(line) for line in lines), **attrs)
+            for position, parent in enumerate(node.parents):
+                if parent is None:
+                    continue
+                j = self.index[parent]
+                if j >= len(drawn):
+                    cut[f"n{i}"] = None
+                else:
+                    dot.edge(f"n{j}", f"n{i}", **edge_styles.get((i, position), {}))
+        self._output_node(dot, options)
+
+    def _leaf_lines(self, node, options, grads) -> list[str]:
+        tensor = node.variable
+        lines = [self.names[node], fmt.tensor_type(tensor)]
+        if options.show_data and tensor.numel() <= fmt.SMALL:
+            lines.append(f"data {fmt.tensor_values(tensor)}")
+        grad = tensor.grad if grads is None else grads.get(node)
+        if options.show_grad and grad is not None:
+            lines.append(f"grad {fmt.grad_text(grad)}")
+        return lines
+
+    def _saved_nodes(self, dot, node, node_id: str, lines: list[str], saved_ids: dict) -> None:
+        """torchviz's orange boxes: the tensors this node saved for its backward."""
+        ctx = node.ctx
+        if ctx._saved is None:  # a backward without retain_graph freed them
+            lines.append("(saved tensors freed)")
+            return
+        # (key, name, tensor): a saved input is keyed by its id() (it may be saved by
+        # several nodes), a saved output by its node (it is rebuilt on each unpack).
+        boxes: list[tuple[object, str, Any]] = [
+            (id(t), self._given.get(id(t), ""), t) for t in ctx._saved if t is not None
+        ]
+        result = getattr(ctx, "_result", None)  # the output, kept by ctx.save_result()
+        if result is not None:
+            # (unpack fails if it was modified in place since: backward will say so)
+            with contextlib.suppress(RuntimeError):
+                boxes.append((node_id, "result", result.unpack()))
+        for key, name, tensor in boxes:
+            if key not in saved_ids:  # one box per tensor, however many nodes saved it
+                saved_ids[key] = f"s{len(saved_ids)}"
+                text = [
+                    f"saved: {name}" if name else "saved",
+                    fmt.tensor_type(tensor),
+                ]
+                if tensor.numel() <= fmt.SMALL:
+                    text.append(fmt.tensor_values(tensor))
+                label = "\\n".join(_plain(t) for t in text)
+                dot.node(saved_ids[key], label, fillcolor=SAVED_COLOUR)
+            dot.edge(saved_ids[key], node_id, style="dashed", arrowhead="none")
+
+    def _output_node(self, dot, options) -> None:
+        """The output tensor itself (green), fed by its grad_fn, as torchviz draws it."""
+        tensor = self.root
+        if self.order and isinstance(self.order[0], AccumulateGrad):
+            return  # the output is a leaf: its blue box is the whole picture
+        lines = [self.root_name(), fmt.tensor_type(tensor)]
+        if options.show_data and tensor.numel() <= fmt.SMALL:
+            lines.append(f"data {fmt.tensor_values(tensor)}")
+        if not self.order:
+            lines.append("(no graph: requires_grad=False)")
+        dot.node("out", "\\n".join(_plain(line) for line in lines), fillcolor=OUTPUT_COLOUR)
+        if self.order:
+            dot.edge("n0", "out")
+
+
+def _names_by_id(names: Mapping[str, object]) -> dict[int, str]:
+    """id(object) -> name for the Values and Tensors in a dict such as ``locals()``.
+
+    Names starting with "_" are skipped (IPython's ``_``, ``_1``, ``__``); an
+    object with several names keeps the first. The ids are only looked up
+    while ``names`` keeps the objects alive, so they cannot be reused.
+    """
+    from minitensor.scalar.value import Value
+    from minitensor.tensor import Tensor
+
+    by_id: dict[int, str] = {}
+    for name, obj in names.items():
+        if isinstance(obj, (Value, Tensor)) and not name.startswith("_"):
+            by_id.setdefault(id(obj), name)
+            if isinstance(obj, Tensor) and obj.grad_fn is not None:
+                by_id.setdefault(id(obj.grad_fn), name)
+    return by_id
+
+
+def _plain(text: str) -> str:
+    """Text for a DOT label: a backslash must be doubled to be shown."""
+    return text.replace("\\", "\\\\")
+
+
+def _record_field(text: str) -> str:
+    """Text for one field of a record label, where { } | < > are structure."""
+    return re.sub(r"([{}|<>\\\"])", r"\\\1", text)

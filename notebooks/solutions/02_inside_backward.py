@@ -1,0 +1,23 @@
+"""Worked solutions for notebook 02 (inside backward()).
+
+02.1  c = a * a + a. The product a * a has a as both inputs, and each gets
+      "the other input's value" as local derivative: two contributions of a.
+      The sum adds one contribution of 1. Total: dc/da = a + a + 1 = 2a + 1,
+      which is 9 at a = 4 (the derivative of a**2 + a, as calculus says).
+
+02.2  b = a + a + a is (a + a) + a: three contributions of 1, so one
+      backward() gives a.grad = 3. A second backward() adds 3 more: 6.
+      (Call b.zero_grad() in between to get 3 again.)
+
+02.3  The graph is out = p * a with p = a * a. The topological order is
+      out, p, a. At out: p.grad = 1 * a = 2 and a.grad = 1 * p = 4.
+      At p: a.grad = p.grad * a = 4, then again a.grad = p.grad * a = 4.
+      The buggy pass gives 4.0 instead of 3a**2 = 12: two of the three
+      contributions (each 4) were overwritten.
+"""
+
+SOLUTIONS = {
+    "02.1": 2 * 4.0 + 1,
+    "02.2": 6.0,
+    "02.3": 4.0,
+}

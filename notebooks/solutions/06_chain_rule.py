@@ -1,0 +1,25 @@
+"""Worked solutions for notebook 06 (the chain rule with tensors).
+
+06.1  One path, z -> y -> x. z = y * y has dz/dy = 2y (y appears twice: two
+      contributions of y). y = a * x has dy/dx = a. So dz/dx = 2y * a with
+      y = 4 * 3 = 12: dz/dx = 2 * 12 * 4 = 96. (Check: z = a**2 x**2, whose
+      derivative is 2 a**2 x = 96.)
+
+06.2  dL/dd = -1. Through b: dd/db = w3 and db/da = w1, so -1 * 4 * 3 = -12.
+      Through c: dd/dc = w4 and dc/da = w2, so -1 * 0.5 * (-2) = 1.
+      dL/da = -12 + 1 = -11.
+
+06.3  out = (x1**2 + x2**2 + x3**2 + x4**2) / 4, so d out/dx_i = 2 x_i / 4:
+      [0.5, 1.0, 1.5, 2.0]. The mean contributes the 1/4, x**2 the 2 x_i.
+
+06.4  y has 2 elements and x has 3: the Jacobian dy_i/dx_j is a 2 x 3 matrix
+      (here it is W itself). Its shape is (2, 3). backward(v) with v of shape
+      (2,) returns v @ W, of shape (3,), like x.
+"""
+
+SOLUTIONS = {
+    "06.1": 96.0,
+    "06.2": -11.0,
+    "06.3": [0.5, 1.0, 1.5, 2.0],
+    "06.4": (2, 3),
+}

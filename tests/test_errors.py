@@ -1,0 +1,190 @@
+"""Bad input gets PyTorch's exception type and message (errors.md and more)."""
+
+import ast
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from oracle import assert_same_error
+
+import minitensor as mt
+from minitensor import backend
+
+ERRORS_MD = Path("/work/shared/reference/errors.md")
+
+# The cases of errors.md that concern the tensor core, written once for both libraries.
+CONTRACT = {
+    "nonscalar_backward": "(L.ones(2, requires_grad=True) * 2).backward()",
+    "backward_twice": "y = (x * x).sum(); y.backward(); y.backward()",
+    "int_requires_grad": "L.tensor([1, 2], requires_grad=True)",
+    "int_requires_grad_attr": "t = L.tensor([1, 2]); t.requires_grad = True",
+    "numpy_requires_grad": "x.numpy()",
+    "nonleaf_requires_grad_false": "(x * 2).requires_grad = False",
+    "backward_no_grad_fn": "L.ones(2).sum().backward()",
+    "matmul_shape": "L.ones(2, 3) @ L.ones(2, 3)",
+    "broadcast": "L.ones(2, 3) + L.ones(2, 4)",
+    "item_many": "L.ones(2).item()",
+    "leaf_inplace": "x.add_(1)",
+    "saved_modified": "x = x[:2] * 1; y = x * 1; z = y * y; y.mul_(2); z.sum().backward()",
+    "grad_shape": "(x * 2).backward(L.ones(2))",
+    "autograd_grad_unused": "L.autograd.grad((x * 2).sum(), L.ones(1, requires_grad=True))",
+    "autograd_grad_twice": "y = (x * x).sum(); L.autograd.grad(y, x); L.autograd.grad(y, x)",
+    "ragged": "L.tensor([[1, 2], [3]])",
+    "str_data": "L.tensor('abc')",
+    "from_numpy_obj": "L.from_numpy(np.array(['a', 'b']))",
+    "mixed_dtype_matmul": "L.ones(2, 3) @ L.ones(3, 2, dtype=L.float64)",
+}
+
+
+def _documented():
+    """errors.md: case name -> (exception type, message start)."""
+    cases = {}
+    for line in ERRORS_MD.read_text().splitlines():
+        match = re.match(r"(\w+): (\w+): (.*)$", line)
+        if match and match[2] != "OK":
+            cases[match[1]] = (match[2], ast.literal_eval(match[3]))
+    return cases
+
+
+def _run(code, lib):
+    env = {"L": lib, "np": np, "x": lib.tensor([1.0, 2.0, 3.0], requires_grad=True)}
+    try:
+        exec(code, env)
+    except Exception as error:
+        return error
+    return None
+
+
+@pytest.mark.parametrize("case", CONTRACT)
+def test_errors_md_case(case):
+    documented_type, documented_start = _documented()[case]
+    ours, theirs = _run(CONTRACT[case], mt), _run(CONTRACT[case], torch)
+    assert_same_error(ours, theirs)
+    assert type(ours).__name__ == documented_type
+    assert str(ours).startswith(documented_start.replace("torch.", "minitensor."))
+
+
+def test_every_core_case_of_errors_md_is_covered():
+    others = {
+        "bce_range",
+        "bce_shape",
+        "view_bad",
+        "view_noncontig",
+        "reshape_bad",
+        "sum_dim_oob",
+        "index_oob",
+    }  # (losses, shapes, reductions, indexing)
+    assert set(_documented()) - others == set(CONTRACT)
+
+
+def test_nonleaf_grad_warning_of_errors_md():
+    documented = (
+        ERRORS_MD.read_text().split('WARN "')[1].rstrip().rstrip('"').rstrip("`\n").rstrip('"')
+    )
+    with pytest.warns(UserWarning) as record:
+        assert (mt.ones(1, requires_grad=True) * 2).grad is None
+    assert str(record[0].message).startswith(documented)
+
+
+MORE = [
+    # backward / grad arguments
+    "(x * 2).sum().backward(L.ones(3))",
+    "(x * 2).backward(L.ones(3, 1))",
+    "L.autograd.grad((x * 2).sum(), L.ones(1))",
+    "L.autograd.backward([(x * 2).sum(), x.sum()], [L.tensor(1.)])",
+    "L.autograd.grad(L.ones(1), x)",
+    # mixed dtypes that PyTorch refuses
+    "L.ones(2, dtype=L.int64).add_(L.ones(2))",
+    "L.tensor([1, 2]).mul_(1.5)",
+    "L.ones(2, 3).mm(L.ones(3, 2, dtype=L.float64))",
+    "L.dot(L.ones(2), L.ones(2, dtype=L.float64))",
+    "L.where(L.ones(2), L.ones(2), L.zeros(2))",
+    # bool tensors
+    "-L.tensor([True])",
+    "L.tensor([True]) - L.tensor([False])",
+    "L.tensor([True]).abs()",
+    "L.tensor([True]).relu()",
+    # bad operands and arguments
+    "L.ones(2) + 'a'",
+    "L.ones(2) @ 3",
+    "L.ones(2) ** None",
+    "L.ones(2).clamp()",
+    "L.div(L.ones(2), 2, rounding_mode='nearest')",
+    "L.ones(2).masked_fill(L.ones(2), 0.)",
+    "L.ones(2).masked_fill(L.tensor([True, False]), L.ones(2))",
+    "L.tensor([1, 2]) // 0",
+    "L.tensor([1, 2]) % 0",
+    "2 % x; (2 % x).sum().backward()",
+    "(x // 2).sum().backward()",
+    "L.ones(2).add(1, alpha=0.5) if False else L.tensor([1]).add(1, alpha=0.5)",
+    "~L.ones(2)",
+    "L.ones(2) & L.ones(2)",
+    "L.ones(2).grad = L.ones(3)",
+    "x.grad = L.ones(3, dtype=L.float64)",
+    "x.grad = 'a'",
+    "bool(L.ones(2))",
+    "float(L.ones(2))",
+    "int(L.ones(2))",
+    "L.ones(2)[L.ones(1)]" if False else "L.ones(2).__index__()",
+    "iter(L.tensor(1.))",
+    "L.ones(2, 3).size(2)",
+    "x.retain_grad(); L.ones(1).retain_grad()",
+]
+
+
+@pytest.mark.parametrize("code", MORE)
+def test_more_errors_match_torch(code):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = _run(code, mt), _run(code, torch)
+    if theirs is None and ours is None:
+        return
+    assert_same_error(ours, theirs)
+
+
+def test_unknown_device_type_names_the_known_ones():
+    with pytest.raises(RuntimeError) as error:
+        mt.ones(2).to("gpu:0")
+    assert (
+        str(error.value) == "Expected one of cpu, cuda device type at start of device string: gpu"
+    )
+
+
+def test_wrong_gradient_shape_from_a_function():
+    class Bad(mt.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return mt.ones(2, 2)
+
+    with pytest.raises(RuntimeError) as error:
+        Bad.apply(mt.ones(3, requires_grad=True)).sum().backward()
+    assert str(error.value) == (
+        "Function BadBackward returned an invalid gradient at index 0 - got [2, 2] but "
+        "expected shape compatible with [3]"
+    )
+
+
+def test_mixed_devices_fail_clearly():
+    backend.use_standin_gpu()
+    try:
+        gpu, cpu = mt.ones(2, device="cuda"), mt.ones(2)
+        for operation in (lambda: gpu + cpu, lambda: cpu * gpu, lambda: gpu @ cpu):
+            with pytest.raises(RuntimeError) as error:
+                operation()
+            assert str(error.value) == (
+                "Expected all tensors to be on the same device, but found at least two devices, "
+                "cuda:0 and cpu!"
+            )
+        with pytest.raises(TypeError, match=r"^can't convert cuda:0 device type tensor to numpy"):
+            gpu.numpy()
+        with pytest.raises(RuntimeError, match=r"^attempting to assign a gradient with device"):
+            mt.ones(2, requires_grad=True).grad = gpu
+    finally:
+        backend.use_standin_gpu(False)

@@ -1,0 +1,338 @@
+# %% [markdown]
+# # 06 · The chain rule, with tensors
+#
+# Backpropagation is the chain rule, applied over a graph. This notebook takes it in four
+# steps, each with a small example you can check on paper:
+#
+# 1. **one path**: multiply the local derivatives along it;
+# 2. **several paths**: do that for each path and add the results;
+# 3. **a reduction** (a mean): one output that depends on many numbers;
+# 4. **a non-scalar output**: what `backward(gradient)` computes, a vector-Jacobian product.
+#
+# Everything here uses minitensor's tensors, written exactly as in PyTorch.
+
+# %%
+import minitensor as mt
+from minitensor import viz
+
+# %% [markdown]
+# ## 1. One path
+#
+# $y = a \cdot x$ and $z = y + b$. Three leaves ask for gradients. Look at `grad_fn`:
+# the leaves were made by you, so they have none (`None`); `y` and `z` were made by an
+# operation, and `grad_fn` is the graph node that knows how to differentiate it
+# (PyTorch's names: `MulBackward0`, `AddBackward0`).
+
+# %%
+x = mt.tensor(3.0, requires_grad=True)
+a = mt.tensor(4.0, requires_grad=True)
+b = mt.tensor(5.0, requires_grad=True)
+y = a * x
+z = y + b
+print("x.grad_fn:", x.grad_fn)
+print("a.grad_fn:", a.grad_fn)
+print("b.grad_fn:", b.grad_fn)
+print("y.grad_fn:", y.grad_fn)
+print("z.grad_fn:", z.grad_fn)
+
+# %% [markdown]
+# ### The chain rule along the path
+#
+# From `z` to `x` there is a single path, $z \to y \to x$. The chain rule multiplies the local
+# derivative of each link:
+#
+# $$\frac{dz}{dx} = \frac{\partial z}{\partial y}\cdot\frac{\partial y}{\partial x}
+#   = 1 \cdot a = 4$$
+#
+# and likewise $dz/da = 1 \cdot x = 3$ and $dz/db = 1$. Now ask the engine:
+
+# %%
+z.backward()
+print("dz/dx =", x.grad)
+print("dz/da =", a.grad)
+print("dz/db =", b.grad)
+
+# %% [markdown]
+# ## 2. Several paths add up
+#
+# Now a graph where a number reaches the output along **two** routes. The input `a` is
+# multiplied by two weights, and both products feed into `d`:
+#
+# $$b = w_1 a,\quad c = w_2 a,\quad d = w_3 b + w_4 c,\quad L = 10 - d$$
+#
+# The weights ask for gradients; `a` is data, so it does not (yet).
+
+# %%
+a = mt.tensor([4.0])
+w1 = mt.tensor([2.0], requires_grad=True)
+w2 = mt.tensor([5.0], requires_grad=True)
+w3 = mt.tensor([9.0], requires_grad=True)
+w4 = mt.tensor([7.0], requires_grad=True)
+print(w1)
+b = w1 * a
+c = w2 * a
+d = w3 * b + w4 * c
+L = 10 - d
+print(L)
+
+# %% [markdown]
+# ### The graph
+#
+# The picture follows torchviz, the usual way to draw a PyTorch graph: blue boxes are leaves
+# that want a gradient (one `AccumulateGrad` node each), grey boxes are the backward nodes of the
+# operations, the green box is the output. `names=locals()` lets the picture use our
+# variable names. `a` does not appear: it needs no gradient, so the graph has no node for
+# it (its value is simply stored inside the multiplication nodes). `RsubBackward1` is the
+# node of `10 - d` (a subtraction with the number on the left).
+
+# %%
+viz.draw(L, names=locals())
+
+# %% [markdown]
+# ### Tracing the paths by hand
+#
+# To get $dL/dw$ for a weight, follow every path from `L` down to it, multiply the local
+# derivatives along each path, and add the paths. Each weight here has one path:
+#
+# * $L = 10 - d$ gives $\partial L/\partial d = -1$;
+# * $d = w_3 b + w_4 c$ gives $\partial d/\partial w_3 = b$, $\partial d/\partial b = w_3$,
+#   $\partial d/\partial w_4 = c$, $\partial d/\partial c = w_4$;
+# * $b = w_1 a$ gives $\partial b/\partial w_1 = a$; $c = w_2 a$ gives
+#   $\partial c/\partial w_2 = a$.
+
+# %%
+av, w1v, w2v, w3v, w4v = 4.0, 2.0, 5.0, 9.0, 7.0
+bv, cv = w1v * av, w2v * av
+dL_dd = -1.0
+print("dL/dw3 = dL/dd * b           =", dL_dd * bv)
+print("dL/dw4 = dL/dd * c           =", dL_dd * cv)
+print("dL/dw1 = dL/dd * w3 * a      =", dL_dd * w3v * av)
+print("dL/dw2 = dL/dd * w4 * a      =", dL_dd * w4v * av)
+
+# %% [markdown]
+# ### Two paths to `a`
+#
+# The input `a` is the interesting one: **two** paths lead from `L` to it, one through `b`
+# and one through `c`. The chain rule says: compute each path's product, then **add**.
+
+# %%
+path_via_b = dL_dd * w3v * w1v  # L -> d -> b -> a
+path_via_c = dL_dd * w4v * w2v  # L -> d -> c -> a
+print("path through b:", path_via_b)
+print("path through c:", path_via_c)
+print("dL/da = sum of the paths =", path_via_b + path_via_c)
+
+# %% [markdown]
+# ### `backward()` agrees
+#
+# Now the engine. `backward()` normally frees what the graph saved for its backward pass
+# (to save memory); `retain_graph=True` keeps it, because the stepper below walks this
+# same graph again.
+
+# %%
+L.backward(retain_graph=True)
+for name, w in [("w1", w1), ("w2", w2), ("w3", w3), ("w4", w4)]:
+    print(f"dL/d{name} =", w.grad)
+
+# %% [markdown]
+# ### Step through it
+#
+# Press **Next** to run the engine one node at a time. Each step says which gradient
+# arrived and what the node sends to its inputs (upstream gradient × local derivative).
+# Compare each step with the hand computation above; at the end, the four gradients are
+# the ones `backward()` found.
+#
+# While you step, the weights' `.grad` hold the stepper's pass (starting from nothing);
+# **Reset** gives back the gradients of `backward()` above.
+
+# %%
+stepper = viz.Stepper(L, names=locals())
+stepper
+
+# %% [markdown]
+# ### When `a` wants a gradient too
+#
+# Build the same graph again (fresh tensors), this time with `a` requiring a gradient.
+# Now `a` is a leaf of the graph, and
+# its two paths meet in the engine: the first contribution to arrive waits until the
+# second one has come, and the engine adds them before `a`'s step. Here is that step, taken
+# from a stepper driven from Python (the `with` block puts every `.grad` back as it was at
+# the end).
+
+# %%
+a = mt.tensor([4.0], requires_grad=True)
+w1 = mt.tensor([2.0], requires_grad=True)
+w2 = mt.tensor([5.0], requires_grad=True)
+w3 = mt.tensor([9.0], requires_grad=True)
+w4 = mt.tensor([7.0], requires_grad=True)
+b = w1 * a
+c = w2 * a
+d = w3 * b + w4 * c
+L = 10 - d
+with viz.Stepper(L, names=locals()) as replay:
+    while not replay.done:
+        step = replay.next()
+        if getattr(step.node, "variable", None) is a:  # the AccumulateGrad node of a
+            print(replay.explanation)
+
+# %% [markdown]
+# ### Checking with `backward()`
+#
+# And `backward()` agrees with the sum of the two paths:
+
+# %%
+L.backward()
+print("dL/da =", a.grad)
+
+# %% [markdown]
+# ## 3. A reduction: the mean
+#
+# A loss is one number, usually computed from many. Here `x` is a 2×2 tensor of ones;
+# every element goes through the same computation, and `mean()` averages the four results.
+
+# %%
+x = mt.ones(2, 2, requires_grad=True)
+y = x + 2
+print(y)
+z = y * y * 3
+print(z)
+out = z.mean()
+print(out)
+
+# %% [markdown]
+# ### The gradient of a mean, by hand
+#
+# Each element of `x` reaches `out` by exactly one path: through its own $y_i$ and $z_i$,
+# then the mean. Write it for one element:
+#
+# $$\text{out} = \frac14 \sum_{i} z_i, \qquad z_i = 3 y_i^2, \qquad y_i = x_i + 2$$
+#
+# $$\frac{\partial\,\text{out}}{\partial x_i}
+#   = \underbrace{\tfrac14}_{\text{mean}} \cdot \underbrace{6 y_i}_{z_i = 3y_i^2}
+#   \cdot \underbrace{1}_{y_i = x_i + 2} = \tfrac14 \cdot 6 \cdot 3 = 4.5$$
+#
+# The mean's local derivative is $1/4$ for each of the 4 elements: it spreads the
+# incoming gradient evenly over its inputs.
+
+# %%
+print("by hand:", 1 / 4 * 6 * (1 + 2) * 1)
+out.backward()
+x.grad
+
+# %% [markdown]
+# ## 4. A non-scalar output: the vector-Jacobian product
+#
+# So far every output was a single number. What if it is a vector? Start from three
+# numbers and keep doubling them until the vector's length (its norm) passes 1000.
+
+# %%
+x = mt.tensor([1.6271, -0.3254, -0.3567], requires_grad=True)
+x
+
+# %% [markdown]
+# ### The norm
+#
+# `y.data` is `y` without its graph (operations on it are not recorded), and `norm()` is
+# its Euclidean length $\sqrt{\sum_i y_i^2}$: about 3.39 after one doubling.
+
+# %%
+y = x * 2
+y.data.norm()
+
+# %% [markdown]
+# ### Doubling until the length passes 1000
+#
+# Each pass of the loop adds one more `MulBackward0` node to the graph of `y`. Watch the
+# `grad_fn` in the output: `y` is still part of a graph that starts at `x`.
+
+# %%
+while y.data.norm() < 1000:
+    y = y * 2
+y
+
+# %% [markdown]
+# ### The Jacobian, and what backward(v) computes
+#
+# `y` has three elements, so "the gradient of `y`" is not one number per input: it is a
+# 3×3 **Jacobian** matrix $J_{ij} = \partial y_i / \partial x_j$. Here $y = 2^{10} x$
+# (ten doublings), so $J$ is $1024$ times the identity.
+#
+# `backward()` never builds that matrix. Instead you give it a vector $v$ (one weight per
+# output element) and it computes the **vector-Jacobian product** $v^\top J$: the gradient
+# of the scalar $\sum_i v_i y_i$. That is all a network's backward pass ever needs, and it
+# is much cheaper than the full Jacobian.
+
+# %%
+v = mt.FloatTensor([0.1, 1.0, 0.0001])
+y.backward(v)
+x.grad
+
+# %% [markdown]
+# ### Checking by hand
+#
+# With $J = 1024 I$, $v^\top J = 1024\,v = [102.4,\ 1024,\ 0.1024]$: exactly `x.grad`.
+
+# %%
+doublings = 10
+print("1024 * v =", [2**doublings * vi for vi in (0.1, 1.0, 0.0001)])
+
+# %% [markdown]
+# ### No vector, no backward
+#
+# Without $v$, `backward()` does not know how to weigh the three outputs. For a single
+# number it uses $v = 1$ implicitly; for a vector it refuses, with PyTorch's message.
+# (This cell raises an error on purpose.)
+
+# %% tags=["raises-exception"]
+y.backward()
+
+# %% [markdown]
+# ## Exercises
+#
+# Replace each `...` with your answer and run the cell. The solutions are in
+# `solutions/06_chain_rule.py`.
+#
+# ### Exercise 06.1 (one path)
+#
+# `y = a * x` and `z = y * y`, with `x = 3.0` and `a = 4.0`. What is
+# $dz/dx$?
+
+# %%
+from exercises import check
+
+answer = ...  # your answer: dz/dx
+check("06.1", answer)
+
+# %% [markdown]
+# ### Exercise 06.2 (several paths)
+#
+# In section 2, change the numbers: `a = 1.0`, `w1 = 3.0`,
+# `w2 = -2.0`, `w3 = 4.0`, `w4 = 0.5`. What is $dL/da$? (Two paths; add them.)
+
+# %%
+answer = ...  # your answer: dL/da
+check("06.2", answer)
+
+# %% [markdown]
+# ### Exercise 06.3 (a reduction)
+#
+# `x = mt.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)` and
+# `out = (x ** 2).mean()`. What is `x.grad` after `out.backward()`? Give a list of four
+# numbers (or a tensor).
+
+# %%
+answer = ...  # your answer: x.grad, as a list of 4 numbers
+check("06.3", answer)
+
+# %% [markdown]
+# ### Exercise 06.4 (predict a shape)
+#
+# `W` has shape (2, 3), `x` has shape (3,) and `y = W @ x`.
+# What is the shape of the Jacobian $\partial y / \partial x$? Give a tuple.
+
+# %%
+answer = ...  # your answer: a tuple, e.g. (1, 2)
+check("06.4", answer)
+
+# %% [markdown]
+# Next: notebook 07 puts these gradients to work and trains networks.
