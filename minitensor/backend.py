@@ -268,17 +268,12 @@ def quiet_float_errors():
 
 
 def contiguous_copy(array, dev: device):
-    """A copy of ``array`` laid out in row-major (C) order.
+    """A new array with the same elements, laid out in row-major (C) order.
 
-    NumPy and CuPy have ``ascontiguousarray`` (a plain copy keeps a transposed
-    layout); the array API standard has no notion of layout, so the stand-in
-    just copies.
+    NumPy and CuPy arrays know their memory layout and copy into C order on
+    request (a plain copy of a transposed array stays transposed); the array
+    API standard has no notion of layout, so the stand-in just copies.
     """
-    xp = namespace(dev)
-    make = getattr(xp, "ascontiguousarray", None)
-    if make is None:
-        return xp.asarray(array, copy=True)
-    out = make(array)
-    out = out.copy() if out is array else out
-    # (ascontiguousarray turns a 0-d array into a 1-d one; put the shape back.)
-    return xp.reshape(out, array.shape)
+    if hasattr(array, "flags"):
+        return array.copy(order="C")
+    return namespace(dev).asarray(array, copy=True)

@@ -37,6 +37,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from minitensor import backend
+from minitensor.autograd import anomaly
 from minitensor.autograd.grad_mode import no_grad, set_grad_enabled
 
 if TYPE_CHECKING:
@@ -280,7 +281,7 @@ class BackwardNode:
             ``next_functions``.
     """
 
-    __slots__ = ("__weakref__", "_inputs", "_retained", "ctx", "function", "parents")
+    __slots__ = ("__weakref__", "_forward_stack", "_inputs", "_retained", "ctx", "function", "parents")
 
     def __init__(self, function, ctx, args):
         from minitensor.tensor import Tensor
@@ -291,6 +292,8 @@ class BackwardNode:
         self._inputs = tuple(_InputInfo(i, t) for i, t in tensor_args)
         self.parents = tuple(graph_node(t) for _, t in tensor_args)
         self._retained: list = []  # weak references to tensors that called retain_grad()
+        # With anomaly detection on, remember where in the user's code this node was made.
+        self._forward_stack = anomaly.forward_stack() if anomaly.is_anomaly_enabled() else None
 
     def name(self) -> str:
         """The node's name, e.g. ``"MulBackward0"``."""
@@ -313,8 +316,13 @@ class BackwardNode:
 
     def chain_rule(self, grad_output, create_graph: bool = False) -> list:
         """Call the Function's backward and check each gradient it returns."""
-        with set_grad_enabled(create_graph):
-            grads = self.function.backward(self.ctx, grad_output)
+        try:
+            with set_grad_enabled(create_graph):
+                grads = self.function.backward(self.ctx, grad_output)
+        except Exception:
+            if self._forward_stack is not None:
+                anomaly.warn_error_in(self.name(), self._forward_stack)
+            raise
         if not isinstance(grads, tuple):
             grads = (grads,)
         n_args = len(self.ctx.needs_input_grad)
@@ -330,6 +338,8 @@ class BackwardNode:
                 result.append(None)
             else:
                 result.append(self._checked(grad, info, index, create_graph))
+        if self._forward_stack is not None and anomaly.is_anomaly_check_nan_enabled():
+            anomaly.check_no_nan(self.name(), result, self._forward_stack)
         return result
 
     def _checked(self, grad, info: _InputInfo, index: int, create_graph: bool):
