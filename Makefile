@@ -31,6 +31,9 @@ lab: $(VENV)/.notebook
 	$(VENV)/bin/jupyter lab notebooks/
 
 test: $(VENV)/.test lint
+	@# Matplotlib builds its font cache on first import and says so on stderr:
+	@# do it here, not inside a notebook whose stored output nbval compares.
+	$(PY) -c "import matplotlib.pyplot"
 	$(PY) -m pytest
 
 lint: $(VENV)/.test

@@ -194,6 +194,8 @@ def result_type(*operands) -> dtype:
     float): ``int32_tensor + tensor(5)`` stays int32, but
     ``int32_tensor + 2.5`` becomes the default float dtype.
     """
+    if _all_same_tensor_dtype(operands):  # the common case, decided quickly
+        return operands[0].dtype
     groups: list[dtype | None] = [None, None, None]  # dimensioned, zero-dim, Python numbers
     for x in operands:
         if isinstance(x, (bool, np.bool_)):
@@ -214,6 +216,15 @@ def result_type(*operands) -> dtype:
     if result is None:
         raise ValueError("result_type needs at least one operand")
     return result
+
+
+def _all_same_tensor_dtype(operands) -> bool:
+    """True if every operand is a tensor (not a wrapped number) of one dtype."""
+    first = operands[0] if operands else None
+    dt = getattr(first, "_dtype", None)
+    return dt is not None and all(
+        getattr(x, "_dtype", None) is dt and not x._wrapped_number for x in operands
+    )
 
 
 def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:

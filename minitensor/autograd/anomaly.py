@@ -37,7 +37,7 @@ def _set(mode: bool, check_nan: bool) -> None:
     _enabled, _check_nan = bool(mode), bool(check_nan)
 
 
-class set_detect_anomaly:  # noqa: N801  (named as in PyTorch)
+class set_detect_anomaly:  # (lower case, named as in PyTorch)
     """Switch anomaly detection on or off: at once, or for a ``with`` block."""
 
     def __init__(self, mode: bool, check_nan: bool = True):
@@ -52,7 +52,7 @@ class set_detect_anomaly:  # noqa: N801  (named as in PyTorch)
         return False
 
 
-class detect_anomaly:  # noqa: N801
+class detect_anomaly:
     """Anomaly detection inside a ``with`` block or a decorated function."""
 
     def __init__(self, check_nan: bool = True):
@@ -87,8 +87,7 @@ def warn_error_in(node_name: str, stack: str) -> None:
     import warnings
 
     warnings.warn(
-        f"Error detected in {node_name}. Traceback of forward call that caused the error:\n"
-        f"{stack}",
+        f"Error detected in {node_name}. Traceback of forward call that caused the error:\n{stack}",
         UserWarning,
         stacklevel=4,
     )

@@ -281,7 +281,9 @@ class BackwardNode:
             ``next_functions``.
     """
 
-    __slots__ = ("__weakref__", "_forward_stack", "_inputs", "_retained", "ctx", "function", "parents")
+    __slots__ = (
+        "__weakref__", "_forward_stack", "_inputs", "_retained", "ctx", "function", "parents"
+    )  # fmt: skip
 
     def __init__(self, function, ctx, args):
         from minitensor.tensor import Tensor
