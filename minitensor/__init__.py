@@ -14,7 +14,7 @@ Where things are:
 * ``scalar/``: Value and a micrograd-style MLP; ``nn/``, ``optim/``; ``viz/``
 """
 
-from minitensor import autograd, cuda, data, nn, optim, viz
+from minitensor import autograd, cuda, data, nn, optim, return_types, viz
 from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitensor.backend import device
 from minitensor.creation import (
@@ -67,72 +67,57 @@ from minitensor.dtypes import (
 )
 from minitensor.dtypes import float as float
 from minitensor.dtypes import int as int
-from minitensor.ops.elementwise import (
-    abs,
-    add,
-    clamp,
-    cos,
-    div,
+from minitensor.ops.arithmetic import add, div, floor_divide, mul, neg, remainder, sub
+from minitensor.ops.compare import (
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
     eq,
-    exp,
     ge,
     gt,
     le,
-    log,
     logical_and,
     logical_not,
     logical_or,
+    logical_xor,
     lt,
-    masked_fill,
-    maximum,
-    minimum,
-    mul,
     ne,
-    neg,
-    pow,
-    reciprocal,
-    relu,
-    sigmoid,
-    sin,
-    sqrt,
-    sub,
-    tanh,
-    where,
 )
+from minitensor.ops.extremes import argmax, argmin, max, min
+from minitensor.ops.join import cat, chunk, repeat, split, stack
 from minitensor.ops.matmul import dot, matmul, mm, mv
-from minitensor.ops.reduce import (
-    all,
-    any,
-    argmax,
-    argmin,
-    log_softmax,
-    logsumexp,
-    max,
-    mean,
-    min,
-    norm,
-    prod,
-    softmax,
-    std,
-    sum,
-    var,
-)
+from minitensor.ops.norm import norm
+from minitensor.ops.power import pow
+from minitensor.ops.reduce import all, any, mean, prod, sum
+from minitensor.ops.selection import masked_fill, maximum, minimum, where
 from minitensor.ops.shape import (
-    cat,
-    chunk,
     expand,
     flatten,
     permute,
-    repeat,
     reshape,
-    split,
     squeeze,
-    stack,
     t,
     transpose,
     unsqueeze,
     view,
 )
+from minitensor.ops.softmax import log_softmax, logsumexp, softmax
+from minitensor.ops.unary import (
+    abs,
+    clamp,
+    cos,
+    exp,
+    log,
+    reciprocal,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    tanh,
+)
+from minitensor.ops.variance import std, var
 from minitensor.printing import get_printoptions, set_printoptions
 from minitensor.random import manual_seed
 from minitensor.scalar import Value

@@ -24,7 +24,24 @@ import numpy as np
 from minitensor import backend, printing
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.grad_mode import no_grad
-from minitensor.ops import convert, elementwise, indexing, matmul, reduce, shape
+from minitensor.ops import (
+    arithmetic,
+    compare,
+    convert,
+    extremes,
+    indexing,
+    inplace,
+    join,
+    matmul,
+    norm,
+    power,
+    reduce,
+    selection,
+    shape,
+    softmax,
+    unary,
+    variance,
+)
 
 
 class Size(tuple):
@@ -469,7 +486,8 @@ class Tensor:
         return convert.is_contiguous(self)
 
     # ------------------------------------------------------------------
-    # Arithmetic (minitensor/ops/elementwise.py). Python numbers are accepted
+    # Elementwise operations (minitensor/ops/: arithmetic.py, power.py, unary.py,
+    # selection.py, compare.py). Python numbers are accepted
     # on either side: ``t * 2`` and ``2 * t``.
     # ------------------------------------------------------------------
 
@@ -477,46 +495,46 @@ class Tensor:
     # Python raises its usual "unsupported operand type(s) for +" TypeError.
 
     def __add__(self, other):
-        return elementwise.add(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.add(self, other) if _is_operand(other) else NotImplemented
 
     def __radd__(self, other):
-        return elementwise.add(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.add(self, other) if _is_operand(other) else NotImplemented
 
     def __sub__(self, other):
-        return elementwise.sub(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.sub(self, other) if _is_operand(other) else NotImplemented
 
     def __rsub__(self, other):
-        return elementwise.rsub(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.rsub(self, other) if _is_operand(other) else NotImplemented
 
     def __mul__(self, other):
-        return elementwise.mul(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.mul(self, other) if _is_operand(other) else NotImplemented
 
     def __rmul__(self, other):
-        return elementwise.mul(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.mul(self, other) if _is_operand(other) else NotImplemented
 
     def __truediv__(self, other):
-        return elementwise.div(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.div(self, other) if _is_operand(other) else NotImplemented
 
     def __rtruediv__(self, other):
-        return elementwise.rdiv(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.rdiv(self, other) if _is_operand(other) else NotImplemented
 
     def __floordiv__(self, other):
-        return elementwise.floor_divide(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.floor_divide(self, other) if _is_operand(other) else NotImplemented
 
     def __rfloordiv__(self, other):
-        return elementwise.floor_divide(other, self) if _is_operand(other) else NotImplemented
+        return arithmetic.floor_divide(other, self) if _is_operand(other) else NotImplemented
 
     def __mod__(self, other):
-        return elementwise.remainder(self, other) if _is_operand(other) else NotImplemented
+        return arithmetic.remainder(self, other) if _is_operand(other) else NotImplemented
 
     def __rmod__(self, other):
-        return elementwise.remainder(other, self) if _is_operand(other) else NotImplemented
+        return arithmetic.remainder(other, self) if _is_operand(other) else NotImplemented
 
     def __pow__(self, exponent):
-        return elementwise.pow(self, exponent) if _is_operand(exponent) else NotImplemented
+        return power.pow(self, exponent) if _is_operand(exponent) else NotImplemented
 
     def __rpow__(self, base):
-        return elementwise.pow(base, self) if _is_operand(base) else NotImplemented
+        return power.pow(base, self) if _is_operand(base) else NotImplemented
 
     def __matmul__(self, other):
         return matmul.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
@@ -525,176 +543,179 @@ class Tensor:
         return matmul.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
     def __neg__(self):
-        return elementwise.neg(self)
+        return arithmetic.neg(self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return elementwise.abs(self)
+        return unary.abs(self)
 
     def __eq__(self, other):  # type: ignore[override]
-        return elementwise.eq(self, other) if _is_operand(other) else NotImplemented
+        return compare.eq(self, other) if _is_operand(other) else NotImplemented
 
     def __ne__(self, other):  # type: ignore[override]
-        return elementwise.ne(self, other) if _is_operand(other) else NotImplemented
+        return compare.ne(self, other) if _is_operand(other) else NotImplemented
 
     def __lt__(self, other):
-        return elementwise.lt(self, other) if _is_operand(other) else NotImplemented
+        return compare.lt(self, other) if _is_operand(other) else NotImplemented
 
     def __le__(self, other):
-        return elementwise.le(self, other) if _is_operand(other) else NotImplemented
+        return compare.le(self, other) if _is_operand(other) else NotImplemented
 
     def __gt__(self, other):
-        return elementwise.gt(self, other) if _is_operand(other) else NotImplemented
+        return compare.gt(self, other) if _is_operand(other) else NotImplemented
 
     def __ge__(self, other):
-        return elementwise.ge(self, other) if _is_operand(other) else NotImplemented
+        return compare.ge(self, other) if _is_operand(other) else NotImplemented
 
     def __invert__(self):
-        return elementwise.bitwise_not(self)
+        return compare.bitwise_not(self)
 
     def __and__(self, other):
-        return elementwise.bitwise_and(self, other) if _is_operand(other) else NotImplemented
+        return compare.bitwise_and(self, other) if _is_operand(other) else NotImplemented
 
     def __rand__(self, other):
-        return elementwise.bitwise_and(other, self) if _is_operand(other) else NotImplemented
+        return compare.bitwise_and(other, self) if _is_operand(other) else NotImplemented
 
     def __or__(self, other):
-        return elementwise.bitwise_or(self, other) if _is_operand(other) else NotImplemented
+        return compare.bitwise_or(self, other) if _is_operand(other) else NotImplemented
 
     def __ror__(self, other):
-        return elementwise.bitwise_or(other, self) if _is_operand(other) else NotImplemented
+        return compare.bitwise_or(other, self) if _is_operand(other) else NotImplemented
 
     def __xor__(self, other):
-        return elementwise.bitwise_xor(self, other) if _is_operand(other) else NotImplemented
+        return compare.bitwise_xor(self, other) if _is_operand(other) else NotImplemented
 
     def __rxor__(self, other):
-        return elementwise.bitwise_xor(other, self) if _is_operand(other) else NotImplemented
+        return compare.bitwise_xor(other, self) if _is_operand(other) else NotImplemented
 
     def add(self, other, *, alpha=1):
-        return elementwise.add(self, other, alpha=alpha)
+        return arithmetic.add(self, other, alpha=alpha)
 
     def sub(self, other, *, alpha=1):
-        return elementwise.sub(self, other, alpha=alpha)
+        return arithmetic.sub(self, other, alpha=alpha)
 
     def mul(self, other):
-        return elementwise.mul(self, other)
+        return arithmetic.mul(self, other)
 
     def div(self, other, *, rounding_mode=None):
-        return elementwise.div(self, other, rounding_mode=rounding_mode)
+        return arithmetic.div(self, other, rounding_mode=rounding_mode)
 
     def pow(self, exponent):
-        return elementwise.pow(self, exponent)
+        return power.pow(self, exponent)
 
     def neg(self):
-        return elementwise.neg(self)
+        return arithmetic.neg(self)
 
     def abs(self):
-        return elementwise.abs(self)
+        return unary.abs(self)
 
     def sign(self):
-        return elementwise.sign(self)
+        return unary.sign(self)
 
     def exp(self):
-        return elementwise.exp(self)
+        return unary.exp(self)
 
     def log(self):
-        return elementwise.log(self)
+        return unary.log(self)
 
     def sqrt(self):
-        return elementwise.sqrt(self)
+        return unary.sqrt(self)
 
     def square(self):
-        return elementwise.pow(self, 2)
+        return power.pow(self, 2)
 
     def reciprocal(self):
-        return elementwise.reciprocal(self)
+        return unary.reciprocal(self)
 
     def sin(self):
-        return elementwise.sin(self)
+        return unary.sin(self)
 
     def cos(self):
-        return elementwise.cos(self)
+        return unary.cos(self)
 
     def tanh(self):
-        return elementwise.tanh(self)
+        return unary.tanh(self)
 
     def sigmoid(self):
-        return elementwise.sigmoid(self)
+        return unary.sigmoid(self)
 
     def relu(self):
-        return elementwise.relu(self)
+        return unary.relu(self)
 
     def clamp(self, min=None, max=None):
-        return elementwise.clamp(self, min, max)
+        return unary.clamp(self, min, max)
 
     clip = clamp
 
     def maximum(self, other):
-        return elementwise.maximum(self, other)
+        return selection.maximum(self, other)
 
     def minimum(self, other):
-        return elementwise.minimum(self, other)
+        return selection.minimum(self, other)
 
     def eq(self, other):
-        return elementwise.eq(self, other)
+        return compare.eq(self, other)
 
     def ne(self, other):
-        return elementwise.ne(self, other)
+        return compare.ne(self, other)
 
     def lt(self, other):
-        return elementwise.lt(self, other)
+        return compare.lt(self, other)
 
     def le(self, other):
-        return elementwise.le(self, other)
+        return compare.le(self, other)
 
     def gt(self, other):
-        return elementwise.gt(self, other)
+        return compare.gt(self, other)
 
     def ge(self, other):
-        return elementwise.ge(self, other)
+        return compare.ge(self, other)
 
     def masked_fill(self, mask, value):
-        return elementwise.masked_fill(self, mask, value)
+        return selection.masked_fill(self, mask, value)
 
     def softmax(self, dim):
-        return reduce.softmax(self, dim)
+        return softmax.softmax(self, dim)
 
     def log_softmax(self, dim):
-        return reduce.log_softmax(self, dim)
+        return softmax.log_softmax(self, dim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return softmax.logsumexp(self, dim, keepdim)
 
     # ------------------------------------------------------------------
-    # In-place operations (minitensor/ops/elementwise.py): they change this
+    # In-place operations (minitensor/ops/inplace.py): they change this
     # tensor's memory, bump its version counter and return self.
     # ------------------------------------------------------------------
 
     def add_(self, other, *, alpha=1):
-        return elementwise.inplace(self, elementwise.add, other, alpha=alpha)
+        return inplace.inplace(self, arithmetic.add, other, alpha=alpha)
 
     def sub_(self, other, *, alpha=1):
-        return elementwise.inplace(self, elementwise.sub, other, alpha=alpha)
+        return inplace.inplace(self, arithmetic.sub, other, alpha=alpha)
 
     def mul_(self, other):
-        return elementwise.inplace(self, elementwise.mul, other)
+        return inplace.inplace(self, arithmetic.mul, other)
 
     def div_(self, other):
-        return elementwise.inplace(self, elementwise.div, other)
+        return inplace.inplace(self, arithmetic.div, other)
 
     def pow_(self, exponent):
-        return elementwise.inplace(self, elementwise.pow, exponent)
+        return inplace.inplace(self, power.pow, exponent)
 
     def clamp_(self, min=None, max=None):
-        return elementwise.inplace(self, elementwise.clamp, min, max)
+        return inplace.inplace(self, unary.clamp, min, max)
 
     def zero_(self):
-        return elementwise.zero_(self)
+        return inplace.zero_(self)
 
     def fill_(self, value):
-        return elementwise.fill_(self, value)
+        return inplace.fill_(self, value)
 
     def copy_(self, src):
-        return elementwise.copy_(self, src)
+        return inplace.copy_(self, src)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -709,7 +730,8 @@ class Tensor:
         return self.div_(other)
 
     # ------------------------------------------------------------------
-    # Reductions (minitensor/ops/reduce.py)
+    # Reductions (minitensor/ops/: reduce.py, extremes.py, variance.py, norm.py,
+    # softmax.py)
     # ------------------------------------------------------------------
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
@@ -722,25 +744,25 @@ class Tensor:
         return reduce.prod(self, dim, keepdim, dtype=dtype)
 
     def max(self, dim=None, keepdim=False):
-        return reduce.max(self, dim, keepdim)
+        return extremes.max(self, dim, keepdim)
 
     def min(self, dim=None, keepdim=False):
-        return reduce.min(self, dim, keepdim)
+        return extremes.min(self, dim, keepdim)
 
     def argmax(self, dim=None, keepdim=False):
-        return reduce.argmax(self, dim, keepdim)
+        return extremes.argmax(self, dim, keepdim)
 
     def argmin(self, dim=None, keepdim=False):
-        return reduce.argmin(self, dim, keepdim)
+        return extremes.argmin(self, dim, keepdim)
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return reduce.var(self, dim, unbiased, keepdim, correction=correction)
+        return variance.var(self, dim, unbiased, keepdim, correction=correction)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return reduce.std(self, dim, unbiased, keepdim, correction=correction)
+        return variance.std(self, dim, unbiased, keepdim, correction=correction)
 
     def norm(self, p=2, dim=None, keepdim=False):
-        return reduce.norm(self, p, dim, keepdim)
+        return norm.norm(self, p, dim, keepdim)
 
     def all(self, dim=None, keepdim=False):
         return reduce.all(self, dim, keepdim)
@@ -749,8 +771,8 @@ class Tensor:
         return reduce.any(self, dim, keepdim)
 
     # ------------------------------------------------------------------
-    # Shapes (minitensor/ops/shape.py), indexing (minitensor/ops/indexing.py)
-    # and matrix products (minitensor/ops/matmul.py)
+    # Shapes (minitensor/ops/shape.py, joining and splitting in join.py),
+    # indexing (minitensor/ops/indexing.py) and matrix products (minitensor/ops/matmul.py)
     # ------------------------------------------------------------------
 
     def reshape(self, *shape_):
@@ -777,7 +799,7 @@ class Tensor:
 
     @property
     def mT(self):
-        return shape.transpose(self, -2, -1)
+        return shape.matrix_transpose(self)
 
     def permute(self, *dims):
         return shape.permute(self, *dims)
@@ -798,13 +820,13 @@ class Tensor:
         return shape.expand(self, *other.shape)
 
     def repeat(self, *repeats):
-        return shape.repeat(self, *repeats)
+        return join.repeat(self, *repeats)
 
     def split(self, split_size, dim=0):
-        return shape.split(self, split_size, dim)
+        return join.split(self, split_size, dim)
 
     def chunk(self, chunks, dim=0):
-        return shape.chunk(self, chunks, dim)
+        return join.chunk(self, chunks, dim)
 
     def __getitem__(self, index):
         return indexing.getitem(self, index)

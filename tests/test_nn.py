@@ -792,6 +792,41 @@ def test_binary_cross_entropy_example_e5():
         assert F.binary_cross_entropy(a, y).grad_fn is None
 
 
+def _e5(lib, functional, device="cpu"):
+    """examples.md E5 in ``lib``: (a, loss, dloss/dw1, dloss/db) as Python floats."""
+    y = lib.tensor([1.0], device=device)
+    x1 = lib.tensor([1.1], device=device)
+    w1 = lib.tensor([2.2], requires_grad=True, device=device)
+    b = lib.tensor([0.0], requires_grad=True, device=device)
+    a = functional.sigmoid(x1 * w1 + b)
+    loss = functional.binary_cross_entropy(a, y)
+    loss.backward()
+    return a.item(), loss.item(), w1.grad.item(), b.grad.item()
+
+
+def test_binary_cross_entropy_example_e5_has_pytorchs_exact_float32_values(device):
+    # Not just close: the same float32 numbers, so every printed digit is PyTorch's.
+    # (NumPy's float32 exp and log are often an ulp off; sigmoid and BCE round like torch.)
+    ours = _e5(mt, F, device)
+    assert ours == _e5(torch, torch.nn.functional)
+    assert ours[1:] == (0.0851878821849823, -0.08982629328966141, -0.08166026324033737)
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "tanh", "sigmoid"])
+def test_float32_functions_round_like_torch(name, device):
+    # PyTorch's float32 exp/log/tanh are (nearly) correctly rounded; NumPy's float32 ones
+    # differ from them in 10-40% of elements. Ours are computed in float64 and rounded.
+    x = np.random.default_rng(7).uniform(-12, 12, 2000).astype(np.float32)
+    if name == "log":
+        x = np.abs(x) + np.float32(1e-3)
+    ours = getattr(mt, name)(mt.from_numpy(x).to(device)).cpu().numpy()
+    # Slices of 16 elements: PyTorch's scalar loop (its vectorised sigmoid rounds differently).
+    theirs = torch.cat([getattr(torch, name)(c) for c in torch.from_numpy(x).split(16)]).numpy()
+    assert ours.dtype == theirs.dtype == np.float32
+    np.testing.assert_array_max_ulp(ours, theirs, maxulp=2)
+    assert (ours == theirs).mean() >= (0.9 if name == "log" else 0.99)
+
+
 def test_loss_second_derivative_matches_torch():
     x = mt.randn(4, 3, requires_grad=True)
     tx = to_torch(x, requires_grad=True)

@@ -4,22 +4,26 @@
   `Value` and `Tensor`;
 * `function`: `Function` (forward/backward pairs), the graph nodes;
 * `grad_mode`: `no_grad`, `enable_grad`, `set_grad_enabled`;
-* `api`: `backward` and `grad`.
+* `api`: `backward` and `grad`;
+* `gradcheck`: `gradcheck`, which compares a backward with finite differences.
 """
 
 from minitensor.autograd.api import backward, grad
 from minitensor.autograd.engine import Step, backward_steps, run_backward, topological_order
 from minitensor.autograd.function import Function, FunctionCtx
 from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minitensor.autograd.gradcheck import GradcheckError, gradcheck
 
 __all__ = [
     "Function",
     "FunctionCtx",
+    "GradcheckError",
     "Step",
     "backward",
     "backward_steps",
     "enable_grad",
     "grad",
+    "gradcheck",
     "is_grad_enabled",
     "no_grad",
     "run_backward",

@@ -22,7 +22,9 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.nn import losses
-from minitensor.ops import elementwise, matmul, reduce
+from minitensor.ops import inplace as inplace_ops
+from minitensor.ops import matmul, unary
+from minitensor.ops import softmax as softmax_ops
 from minitensor.tensor import Tensor
 
 # --------------------------------------------------------------------------
@@ -32,19 +34,19 @@ from minitensor.tensor import Tensor
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x), elementwise."""
-    return elementwise.sigmoid(input)
+    return unary.sigmoid(input)
 
 
 def tanh(input: Tensor) -> Tensor:
     """(e^x - e^-x) / (e^x + e^-x), elementwise."""
-    return elementwise.tanh(input)
+    return unary.tanh(input)
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0), elementwise (``inplace=True`` overwrites ``input``)."""
     if inplace:
-        return elementwise.inplace(input, elementwise.relu)
-    return elementwise.relu(input)
+        return inplace_ops.inplace(input, unary.relu)
+    return unary.relu(input)
 
 
 def _softmax_dim(input: Tensor, dim: int | None) -> int:
@@ -63,13 +65,13 @@ def _softmax_dim(input: Tensor, dim: int | None) -> int:
 def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """e^x_i / sum_j e^x_j along ``dim``: turns scores into probabilities that sum to 1."""
     dim = _softmax_dim(input, dim)
-    return reduce.softmax(input if dtype is None else input.to(dtype), dim)
+    return softmax_ops.softmax(input if dtype is None else input.to(dtype), dim)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """x_i - log(sum_j e^x_j) along ``dim``: the log of softmax, computed stably."""
     dim = _softmax_dim(input, dim)
-    return reduce.log_softmax(input if dtype is None else input.to(dtype), dim)
+    return softmax_ops.log_softmax(input if dtype is None else input.to(dtype), dim)
 
 
 # --------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import numpy as np
 from minitensor import backend
 from minitensor.autograd.function import Function
 from minitensor.ops.broadcast import sum_to
-from minitensor.ops.elementwise import _promoted, clamp, log, relu, sigmoid
+from minitensor.ops.operands import promoted
+from minitensor.ops.unary import clamp, log, relu, rounded_like_torch, sigmoid
 from minitensor.tensor import Tensor
 
 # The smallest denominator binary cross-entropy's gradient divides by (PyTorch's EPSILON).
@@ -54,7 +55,7 @@ class MseLoss(Function):
     @staticmethod
     def forward(ctx, input, target, reduction):
         ctx.save_for_backward(input, target)
-        x, y = _promoted(input, target)
+        x, y = promoted(input, target)
         diff = x - y
         losses = diff * diff
         ctx.reduction, ctx.count = reduction, int(losses.size)
@@ -80,10 +81,13 @@ class BinaryCrossEntropy(Function):
         ctx.save_for_backward(input, target, weight)
         xp = _xp(input)
         x, y = input._array, target._array
+        # The logs as PyTorch computes them: log(1 - x) as log1p(-x) (exact even when x is
+        # tiny, where 1 - x would round), each rounded from float64 like PyTorch's float32 log
+        # (NumPy's float32 log is often an ulp off, and the printed loss would differ).
         # log(0) = -inf would make 0 * log(0) = nan; PyTorch clamps the logs at -100.
         with np.errstate(divide="ignore"):
-            log_x = xp.clip(xp.log(x), min=-100.0)
-            log_1mx = xp.clip(xp.log(1 - x), min=-100.0)
+            log_x = xp.clip(rounded_like_torch(xp, xp.log, x), min=-100.0)
+            log_1mx = xp.clip(rounded_like_torch(xp, xp.log1p, -x), min=-100.0)
         losses = -(y * log_x + (1 - y) * log_1mx)
         if weight is not None:
             losses = losses * weight._array
@@ -120,7 +124,7 @@ class BinaryCrossEntropyWithLogits(Function):
     def forward(ctx, input, target, weight, pos_weight, reduction):
         ctx.save_for_backward(input, target, weight, pos_weight)
         xp = _xp(input)
-        x, y = _promoted(input, target)
+        x, y = promoted(input, target)
         softplus_neg_x = xp.clip(-x, min=0.0) + xp.log1p(xp.exp(-xp.abs(x)))
         if pos_weight is None:
             losses = (1 - y) * x + softplus_neg_x

@@ -61,7 +61,7 @@ class CopySlices(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        from minitensor.ops.elementwise import where
+        from minitensor.ops.selection import where
 
         grad_x = where(ctx.written, 0.0, grad_output)  # overwritten values had no effect
         grad_value = _apply(grad_output, ctx.plan) if ctx.needs_input_grad[1] else None
@@ -129,7 +129,7 @@ def setitem(x, index, value):
     As in PyTorch, x's ``grad_fn`` becomes the node of the write (CopySlices,
     IndexPutBackward0, ...), whose parents are x's old node and value's.
     """
-    from minitensor.ops.elementwise import check_inplace
+    from minitensor.ops.inplace import check_inplace
     from minitensor.tensor import Tensor
 
     if isinstance(value, (np.number, np.bool_)):

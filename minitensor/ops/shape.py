@@ -1,4 +1,4 @@
-"""Shape operations: ``reshape``, ``view``, ``transpose``, ``unsqueeze``, ``expand``, ``cat``, ...
+"""Shape operations: ``reshape``, ``view``, ``transpose``, ``unsqueeze``, ``expand``, ...
 
 Most of them move no numbers around, only change how the same elements are
 indexed, so their backward undoes the shape change on the gradient: the
@@ -421,38 +421,3 @@ def expand(x, *sizes):
             )
         shape.append(s)
     return Expand.apply(x, tuple(shape))
-
-
-# --------------------------------------------------------------------------
-# Joining and splitting, written in join.py (which builds on the helpers above)
-# --------------------------------------------------------------------------
-
-
-def cat(tensors, dim=0):
-    from minitensor.ops import join
-
-    return join.cat(tensors, dim)
-
-
-def stack(tensors, dim=0):
-    from minitensor.ops import join
-
-    return join.stack(tensors, dim)
-
-
-def split(x, split_size_or_sections, dim=0):
-    from minitensor.ops import join
-
-    return join.split(x, split_size_or_sections, dim)
-
-
-def chunk(x, chunks, dim=0):
-    from minitensor.ops import join
-
-    return join.chunk(x, chunks, dim)
-
-
-def repeat(x, *repeats):
-    from minitensor.ops import join
-
-    return join.repeat(x, *repeats)

@@ -1,0 +1,351 @@
+"""Arithmetic: ``+ - * / %`` and ``//``, forward and backward side by side (``**``: power.py).
+
+Each operation applies to every element independently, so its derivative is
+elementwise too: the backward multiplies the incoming gradient, element by
+element, by the local derivative (``d(a * b)/da = b``).
+
+Binary operations broadcast their inputs (see `minitensor.ops.broadcast`)
+and promote dtypes as PyTorch does (see `minitensor.ops.operands`); their
+backward sums each gradient back to its input's shape with `sum_to`: an input
+that was broadcast was used many times, and the uses' gradients add up.
+
+Either side may be a Python number: ``t * 2`` and ``2 * t`` both work (Python
+calls ``t.__rmul__(2)`` for the second). The number gets no gradient.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from minitensor import backend
+from minitensor import dtypes as _dtypes
+from minitensor.autograd.function import Function
+from minitensor.ops.broadcast import sum_to
+from minitensor.ops.operands import binary_operands, promoted
+from minitensor.ops.unary import reciprocal
+
+
+def _xp(t):
+    return backend.namespace(t.device)
+
+
+def _scaled(y, alpha, device):
+    """``alpha * y`` for the array ``y`` (alpha converted to y's dtype: True for bool)."""
+    if alpha == 1:
+        return y
+    return y * backend.asarray(alpha, _dtypes.from_array_dtype(y.dtype), device)
+
+
+# --------------------------------------------------------------------------
+# Sums, products, quotients, remainders
+# --------------------------------------------------------------------------
+
+
+class Add(Function):
+    """out = a + alpha * b"""
+
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.shapes, ctx.alpha = (a.shape, b.shape), alpha
+        x, y = promoted(a, b)
+        y = _scaled(y, alpha, a.device)
+        if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+            return _xp(a).logical_or(x, y)  # True + True is True, as in PyTorch
+        return x + y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # d(out)/da = 1, d(out)/db = alpha: the gradient passes straight through.
+        shape_a, shape_b = ctx.shapes
+        grad_b = grad_output if ctx.alpha == 1 else grad_output * ctx.alpha
+        return sum_to(grad_output, shape_a), sum_to(grad_b, shape_b), None
+
+
+class Sub(Function):
+    """out = a - alpha * b"""
+
+    node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.shapes, ctx.alpha = (a.shape, b.shape), alpha
+        x, y = promoted(a, b)
+        return x - _scaled(y, alpha, a.device)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # d(out)/da = 1, d(out)/db = -alpha
+        shape_a, shape_b = ctx.shapes
+        return sum_to(grad_output, shape_a), sum_to(-grad_output * ctx.alpha, shape_b), None
+
+
+class Rsub(Function):
+    """out = number - a  (Python's ``2 - tensor``)"""
+
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        x, y = promoted(a, number)
+        return y - x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return -grad_output, None  # d(number - a)/da = -1
+
+
+class Mul(Function):
+    """out = a * b"""
+
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = promoted(a, b)
+        if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+            return _xp(a).logical_and(x, y)  # True * False is False, as in PyTorch
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        a, b = ctx.saved_tensors
+        # d(a * b)/da = b and d(a * b)/db = a; sum over broadcast dimensions.
+        grad_a = sum_to(grad_output * b, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = sum_to(grad_output * a, b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Div(Function):
+    """out = a / b  (true division: integers give floats)"""
+
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = promoted(a, b, floating=True)
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        a, b = ctx.saved_tensors
+        # d(a / b)/da = 1 / b and d(a / b)/db = -a / b**2
+        grad_a = sum_to(grad_output / b, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = sum_to(-grad_output * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class DivRounded(Function):
+    """out = a / b rounded down (``"floor"``) or toward zero (``"trunc"``)"""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode):
+        ctx.shapes = (a.shape, b.shape)
+        x, y = promoted(a, b)
+        xp = _xp(a)
+        if not _dtypes.from_array_dtype(x.dtype).is_floating_point:
+            _check_no_integer_zero(y, xp)
+            quotient = xp.floor_divide(x, y)
+            if rounding_mode == "trunc":  # floor rounds down; where the signs differ, go up
+                inexact = (quotient * y != x) & ((x < 0) != (y < 0))
+                quotient = xp.where(inexact, quotient + 1, quotient)
+            return quotient
+        rounded = xp.floor if rounding_mode == "floor" else xp.trunc
+        return rounded(x / y)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # A step function: flat almost everywhere, so PyTorch gives zero gradients.
+        shape_a, shape_b = ctx.shapes
+        return sum_to(grad_output * 0, shape_a), sum_to(grad_output * 0, shape_b), None
+
+
+def _check_no_integer_zero(divisor, xp) -> None:
+    """Integer division by zero has no answer: PyTorch raises rather than return garbage."""
+    if builtins.bool(xp.any(divisor == 0)):
+        raise RuntimeError("ZeroDivisionError")
+
+
+class Neg(Function):
+    """out = -a"""
+
+    node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype == _dtypes.bool_:
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
+        return -a._array
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return -grad_output
+
+
+class FloorDivide(Function):
+    """out = floor(a / b); not differentiable (as in PyTorch)"""
+
+    node_name = "minitensor::autograd::NotImplemented"  # PyTorch's node without a backward
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = promoted(a, b)
+        return _integer_safe(_xp(a).floor_divide, x, y, _xp(a), "div_floor")
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
+def _integer_safe(operation, x, y, xp, kernel: str):
+    """``operation(x, y)`` for floor division and remainder, with PyTorch's integer checks."""
+    dt = _dtypes.from_array_dtype(x.dtype)
+    if dt == _dtypes.bool_:
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
+    if not dt.is_floating_point:
+        _check_no_integer_zero(y, xp)
+    return operation(x, y)
+
+
+class Remainder(Function):
+    """out = a - floor(a / b) * b  (Python's ``%``: the sign follows b)"""
+
+    node_name = "RemainderBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = promoted(a, b)
+        return _integer_safe(_xp(a).remainder, x, y, _xp(a), "remainder")
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        a, b = ctx.saved_tensors
+        # d/da = 1; d/db = -floor(a / b)
+        grad_a = sum_to(grad_output, a.shape) if ctx.needs_input_grad[0] else None
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            grad_b = sum_to(-grad_output * floor_divide(a, b), b.shape)
+        return grad_a, grad_b
+
+
+class RemainderScalar(Remainder):
+    """out = a % number  (the number gets no gradient)"""
+
+    node_name = "RemainderBackward0"
+
+
+class NumberRemainder(Remainder):
+    """out = number % a; PyTorch has no derivative for it"""
+
+    node_name = "minitensor::autograd::NotImplemented"
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
+
+
+# --------------------------------------------------------------------------
+# The functions users call (``a + b`` calls ``add(a, b)``)
+# --------------------------------------------------------------------------
+
+
+def add(a, b, *, alpha=1):
+    """a + alpha * b (broadcasting; either side may be a Python number)."""
+    a, b = binary_operands(a, b)
+    _check_alpha(a, b, alpha)
+    return Add.apply(a, b, alpha)
+
+
+def sub(a, b, *, alpha=1):
+    """a - alpha * b."""
+    _check_not_bool_subtraction(a, b)
+    a, b = binary_operands(a, b)
+    _check_alpha(a, b, alpha)
+    return Sub.apply(a, b, alpha)
+
+
+def rsub(a, number):
+    """``number - a`` (what Python calls for ``2 - tensor``)."""
+    _check_not_bool_subtraction(number, a)
+    a, number = binary_operands(a, number)
+    return Rsub.apply(a, number)
+
+
+def _check_alpha(a, b, alpha) -> None:
+    if isinstance(alpha, float) and not _dtypes.result_type(a, b).is_floating_point:
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+
+
+def _check_not_bool_subtraction(a, b) -> None:
+    if _is_bool(a) and _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
+def mul(a, b):
+    """a * b, elementwise (not the matrix product: that is ``@``)."""
+    a, b = binary_operands(a, b)
+    return Mul.apply(a, b)
+
+
+def div(a, b, *, rounding_mode=None):
+    """``a / b``; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient."""
+    if rounding_mode not in (None, "floor", "trunc"):
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+    a, b = binary_operands(a, b)
+    if rounding_mode is None:
+        return Div.apply(a, b)
+    return DivRounded.apply(a, b, rounding_mode)
+
+
+def rdiv(a, number):
+    """``number / a``: PyTorch computes it as ``reciprocal(a) * number``."""
+    return mul(reciprocal(a), number)
+
+
+def floor_divide(a, b):
+    """floor(a / b) (Python's ``//``); not differentiable."""
+    a, b = binary_operands(a, b)
+    return FloorDivide.apply(a, b)
+
+
+def remainder(a, b):
+    """``a % b`` (Python's modulo: the result has the sign of b)."""
+    from minitensor.tensor import Tensor
+
+    function = Remainder
+    if not isinstance(b, Tensor):
+        function = RemainderScalar
+    elif not isinstance(a, Tensor):
+        function = NumberRemainder
+    return function.apply(*binary_operands(a, b))
+
+
+def neg(a):
+    """-a."""
+    return Neg.apply(a)
+
+
+def _is_bool(x) -> bool:
+    return getattr(x, "dtype", None) == _dtypes.bool_ or isinstance(x, bool)

@@ -1,0 +1,92 @@
+"""What every elementwise operation does first: turn its operands into arrays of one dtype.
+
+A binary operation accepts tensors and Python numbers (``t * 2``, ``2 ** t``).
+A number becomes a 0-d "wrapped number" tensor (`as_tensor_operand`), which
+takes part in type promotion the way PyTorch lets a Python number take part:
+it can change the *kind* of the result but not widen it (``int32_tensor * 2``
+stays int32, ``int32_tensor * 2.5`` becomes the default float dtype; see
+`minitensor.dtypes.result_type`). `promoted` then checks that the shapes
+broadcast and casts every array to the common dtype.
+
+These helpers are shared by arithmetic.py, power.py, unary.py, selection.py,
+compare.py, inplace.py and the losses in ``minitensor.nn``: the promotion
+rule is written once, here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minitensor import backend
+from minitensor import dtypes as _dtypes
+from minitensor.ops.broadcast import broadcast_shapes
+
+
+def as_tensor_operand(x, like):
+    """A Tensor for ``x``; a Python number becomes a 0-d "wrapped number" tensor.
+
+    A wrapped number takes part in type promotion as a Python number does
+    (``int32_tensor * 2`` stays int32) and lives on ``like``'s device.
+    """
+    from minitensor.tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, np.bool_)):
+        dt = _dtypes.bool_
+    elif isinstance(x, (int, np.integer)):
+        dt = _dtypes.int64
+    elif isinstance(x, (float, np.floating)):
+        dt = _dtypes.float64
+    else:
+        raise TypeError(
+            f"unsupported operand type(s): 'Tensor' and '{type(x).__name__}' "
+            "(minitensor operations take tensors and Python numbers)"
+        )
+    t = Tensor._wrap(backend.asarray(x, dt, like.device), like.device)
+    t._wrapped_number = True
+    return t
+
+
+def binary_operands(a, b):
+    """Both operands as tensors; at least one of them must already be one."""
+    from minitensor.tensor import Tensor
+
+    like = a if isinstance(a, Tensor) else b
+    return as_tensor_operand(a, like), as_tensor_operand(b, like)
+
+
+def cast(t, dtype):
+    """``t``'s array in ``dtype`` (no copy if it already is)."""
+    if t.dtype == dtype:
+        return t._array
+    xp = backend.namespace(t.device)
+    return xp.astype(t._array, backend.native_dtype(xp, dtype))
+
+
+def promoted(*tensors, floating: bool = False):
+    """The arrays of ``tensors`` cast to their common (PyTorch) result dtype.
+
+    ``floating=True`` is for operations like ``/`` whose result is a float
+    even for integer inputs (then the default float dtype).
+    """
+    dtype = _dtypes.result_type(*tensors)
+    if floating and not dtype.is_floating_point:
+        dtype = _dtypes.get_default_dtype()
+    broadcast_shapes(*(t.shape for t in tensors))  # PyTorch's message if they do not fit
+    return [cast(t, dtype) for t in tensors]
+
+
+def float_array(t):
+    """``t``'s array, as the default float dtype if it holds integers (for exp, log, ...)."""
+    return cast(t, t.dtype if t.dtype.is_floating_point else _dtypes.get_default_dtype())
+
+
+def check_tensor_argument(name, other) -> None:
+    """PyTorch's TypeError for functions whose ``other`` must be a tensor (``maximum``, ...)."""
+    from minitensor.tensor import Tensor
+
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )

@@ -1,0 +1,133 @@
+"""Powers: ``a ** k`` (a number exponent), ``a ** b`` (tensors) and ``c ** a`` (a number base).
+
+Three Functions, because the derivative depends on which side is the tensor:
+``d(a ** k)/da = k a**(k-1)`` (the power rule), ``d(c ** a)/da = c**a ln(c)``
+(an exponential), and ``a ** b`` has both. PyTorch names their graph nodes
+``PowBackward0``, ``PowBackward1`` and ``PowBackward2``, and so do we.
+
+Where a formula has no value (``0 ** b`` needs ``ln(0)``), PyTorch picks the
+limit that makes sense, and the comments say which.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Number
+
+import numpy as np
+
+from minitensor import backend
+from minitensor import dtypes as _dtypes
+from minitensor.autograd.function import Function
+from minitensor.ops.broadcast import sum_to
+from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted
+from minitensor.ops.selection import where
+from minitensor.ops.unary import log
+
+
+def _xp(t):
+    return backend.namespace(t.device)
+
+
+class PowScalar(Function):
+    """out = a ** k for a number k"""
+
+    node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, k):
+        ctx.save_for_backward(a)
+        ctx.k = k
+        if not a.dtype.is_floating_point and isinstance(k, int) and k < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        x, y = promoted(a, as_tensor_operand(k, a))
+        return _power(x, y, _xp(a))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (a,) = ctx.saved_tensors
+        if ctx.k == 0:
+            return grad_output * 0, None
+        # d(a ** k)/da = k * a ** (k - 1)
+        return grad_output * ctx.k * a ** (ctx.k - 1), None
+
+
+class PowTensor(Function):
+    """out = a ** b for tensors a and b"""
+
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx.save_result()
+        x, y = promoted(a, b)
+        return _power(x, y, _xp(a))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        a, b = ctx.saved_tensors
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            # d(a ** b)/da = b * a ** (b - 1), taken as 0 where b == 0 (a ** 0 is constant 1)
+            local = where(b == 0, 0.0, b * a ** (b - 1))
+            grad_a = sum_to(grad_output * local, a.shape)
+        if ctx.needs_input_grad[1]:
+            # d(a ** b)/db = a ** b * log(a); PyTorch takes it as 0 where a == 0 and b >= 0.
+            local = where((a == 0) & (b >= 0), 0.0, ctx.saved_result * log(a))
+            grad_b = sum_to(grad_output * local, b.shape)
+        return grad_a, grad_b
+
+
+class RPow(Function):
+    """out = c ** a for a number c (``2 ** tensor``)"""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, c, a):
+        ctx.save_for_backward(a)
+        ctx.save_result()
+        ctx.c = c
+        x, y = promoted(as_tensor_operand(c, a), a)
+        return _power(x, y, _xp(a))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (a,) = ctx.saved_tensors
+        c = ctx.c
+        if c == 0:  # 0 ** a is 0 for a > 0 (flat), inf for a < 0: PyTorch's convention
+            return None, where(a >= 0, 0.0, grad_output * float("-inf"))
+        # d(c ** a)/da = c ** a * log(c)
+        log_c = math.log(c) if c > 0 else float("nan")
+        return None, grad_output * ctx.saved_result * log_c
+
+
+def _power(x, y, xp):
+    """``x ** y`` for arrays already in the result dtype (bool has no power in PyTorch)."""
+    if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    return xp.pow(x, y)
+
+
+# --------------------------------------------------------------------------
+# The function users call (``a ** b``)
+# --------------------------------------------------------------------------
+
+
+def pow(a, exponent):
+    """``a ** exponent``; either side may be a Python number."""
+    from minitensor.tensor import Tensor
+
+    if not isinstance(a, Tensor):
+        _check_number(a)
+        return RPow.apply(a, exponent)
+    if isinstance(exponent, Tensor):
+        return PowTensor.apply(*binary_operands(a, exponent))
+    _check_number(exponent)
+    return PowScalar.apply(a, exponent)
+
+
+def _check_number(x) -> None:
+    if not isinstance(x, (Number, np.number)) or isinstance(x, complex):
+        raise TypeError(f"unsupported operand type(s) for ** or pow(): '{type(x).__name__}'")
