@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minitensor as mt
-from minitensor.autograd.anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from minitensor.autograd import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 
 
 def _run(lib, anomaly):

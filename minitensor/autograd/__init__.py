@@ -5,9 +5,12 @@
 * `function`: `Function` (forward/backward pairs), the graph nodes;
 * `grad_mode`: `no_grad`, `enable_grad`, `set_grad_enabled`;
 * `api`: `backward` and `grad`;
-* `gradcheck`: `gradcheck`, which compares a backward with finite differences.
+* `gradcheck`: `gradcheck`, which compares a backward with finite differences;
+* `anomaly`: `detect_anomaly`, `set_detect_anomaly`, to find the forward line
+  behind a failing backward.
 """
 
+from minitensor.autograd.anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from minitensor.autograd.api import backward, grad
 from minitensor.autograd.engine import Step, backward_steps, run_backward, topological_order
 from minitensor.autograd.function import Function, FunctionCtx
@@ -21,12 +24,15 @@ __all__ = [
     "Step",
     "backward",
     "backward_steps",
+    "detect_anomaly",
     "enable_grad",
     "grad",
     "gradcheck",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
     "run_backward",
+    "set_detect_anomaly",
     "set_grad_enabled",
     "topological_order",
 ]
