@@ -258,6 +258,19 @@ def asarray(value, dt, dev: device):
     return xp.asarray(value, dtype=native_dtype(xp, dt), device=native_device(dev))
 
 
+def as_array(result, dev: device):
+    """An operation's result as an array of ``dev``'s library.
+
+    NumPy hands back a scalar (``np.float32``), not a 0-d array, from operations
+    whose result is 0-d (``np.sum``); tensors always hold arrays.
+    """
+    if type(result) is np.ndarray:  # the common case, decided quickly
+        return result
+    if isinstance(result, np.generic) or not hasattr(result, "ndim"):
+        return namespace(dev).asarray(result)
+    return result
+
+
 def quiet_float_errors():
     """A context in which NumPy computes inf and nan silently, as PyTorch does.
 

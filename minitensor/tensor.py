@@ -90,29 +90,30 @@ class Tensor:
         array, dev = legacy_constructor_array(args, device)
         self._set_fields(array, dev)
 
+    # Autograd state starts as these class-level defaults: most tensors (every
+    # intermediate result of a forward pass without grad) never change them,
+    # and not writing them per tensor saves time. An assignment on an instance
+    # (t._grad_fn = node) then shadows the default for that tensor only.
+    _requires_grad = False
+    _grad: Tensor | None = None
+    _grad_fn: Any = None  # a BackwardNode, or None for a leaf
+    _base: Tensor | None = None  # the tensor whose memory a view shares
+    _accumulator: Any = None  # weak reference to this leaf's AccumulateGrad node
+    _retains_grad = False
+    _wrapped_number = False  # made from a Python number, for type promotion
+
     def _set_fields(self, array, device: backend.device) -> None:
         self._array = array
         self._device = device
         self._dtype = _dtypes.from_array_dtype(array.dtype)
-        self._requires_grad = False
-        self._grad: Tensor | None = None
-        self._grad_fn: Any = None  # a BackwardNode, or None for a leaf
         self._version_counter = _VersionCounter()
-        self._base: Tensor | None = None  # the tensor whose memory a view shares
-        self._accumulator: Any = None  # weak reference to this leaf's AccumulateGrad node
-        self._retains_grad = False
-        self._wrapped_number = False  # made from a Python number, for type promotion
 
     @classmethod
     def _wrap(cls, array, device: backend.device | None) -> Tensor:
         """A tensor around an existing array (no copy), without autograd state."""
-        xp = backend.namespace(device or backend.CPU)
-        if not hasattr(array, "shape") or getattr(array, "ndim", None) is None:
-            array = xp.asarray(array)  # NumPy returns scalars from 0-d operations
-        elif type(array).__module__ == "numpy" and type(array).__name__ != "ndarray":
-            array = xp.asarray(array)
+        device = device or backend.CPU
         t = cls.__new__(cls)
-        t._set_fields(array, device or backend.CPU)
+        t._set_fields(backend.as_array(array, device), device)
         return t
 
     # ------------------------------------------------------------------
