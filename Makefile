@@ -8,6 +8,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c requirements/constraints.txt
 NOTEBOOKS := $(wildcard notebooks/[0-9]*.ipynb)
+# Jupyter refuses to run as root (containers, cloud machines) unless told it may.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test lint bench notebooks images screenshots lock clean
 
@@ -28,7 +30,7 @@ $(VENV)/.test: pyproject.toml requirements/constraints.txt $(VENV)/.notebook
 
 lab: $(VENV)/.notebook
 	$(VENV)/bin/jupyter trust $(NOTEBOOKS)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/
 
 test: $(VENV)/.test lint
 	@# Matplotlib builds its font cache on first import and says so on stderr:
