@@ -307,9 +307,10 @@ class Stepper:
         widgets.link((self._speed, "value"), (self._play, "interval"))
         self._status = widgets.HTML()
         self._status.add_class("mt-stepper-status")
-        self._graph = widgets.HTML(layout=widgets.Layout(flex="3 1 0%", overflow="auto"))
+        # The picture on top, the words below it: both get the notebook's full width.
+        self._graph = widgets.HTML(layout=widgets.Layout(width="100%", overflow="auto"))
         self._graph.add_class("mt-stepper-graph")
-        self._text = widgets.HTML(layout=widgets.Layout(flex="2 1 0%", min_width="320px"))
+        self._text = widgets.HTML(layout=widgets.Layout(width="100%"))
         self._text.add_class("mt-stepper-explanation")
         help_text = widgets.HTML(f"<small>{HELP}</small>")
         help_text.add_class("mt-stepper-help")
@@ -324,7 +325,7 @@ class Stepper:
             ]
         )
         controls.add_class("mt-stepper-controls")
-        body = widgets.HBox([self._graph, self._text])
+        body = widgets.VBox([self._graph, self._text])
         body.add_class("mt-stepper-body")
         box = widgets.VBox([controls, body, help_text])
         box.add_class("mt-stepper")
@@ -339,10 +340,14 @@ class Stepper:
         self._play.value = self.step  # (goto() of the current step does nothing)
         self._previous_button.disabled = self.step == 0
         self._next_button.disabled = self.done
-        self._status.value = f"<b>Step {self.step} of {self.total}</b>" + (
-            " (done)" if self.done else ""
+        done = " (done)" if self.done else ""
+        self._status.value = (
+            f"<b style='white-space: nowrap'>Step {self.step} of {self.total}{done}</b>"
         )
+        # The SVG shrinks to the width of the notebook (keeping its proportions)
+        # rather than being cut off at the right edge.
         self._graph.value = (
+            "<style>.mt-stepper-svg svg {max-width: 100%; height: auto;}</style>"
             f"<div class='mt-stepper-svg'>{svg_for_html(self.drawing().svg())}</div>"
         )
         self._text.value = (
