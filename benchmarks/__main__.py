@@ -1,12 +1,18 @@
 """Run every benchmark: ``python -m benchmarks`` (``make bench``).
 
-Each module prints its own table; the summary at the end collects the
-ratios against the goals set in the issues.
+Each benchmark module runs in a fresh Python process, so one cannot slow
+another down: importing PyTorch, for instance, leaves hundreds of thousands
+of objects that Python's cycle collector then walks during the scalar
+benchmark. Each module prints its own table, then its ratios as one JSON
+line; the summary at the end collects them against the goals of the issues.
 """
 
+import json
 import platform
+import subprocess
+import sys
 
-from benchmarks import bench_scalar, bench_tensor, bench_train
+MODULES = ["bench_scalar", "bench_tensor", "bench_train"]
 
 GOALS = {
     "scalar_speedup_vs_micrograd": ("minitensor.scalar speed-up over micrograd", ">= 5"),
@@ -16,13 +22,32 @@ GOALS = {
     "digits_epoch_sgd_vs_torch": ("digits epoch (64-32-10, SGD) / PyTorch's", "<= 1.5"),
 }
 
+RESULT_PREFIX = "RESULTS "
+
+
+def run_module(name: str) -> dict:
+    """Run ``benchmarks.<name>`` in its own process; return the ratios it reports."""
+    code = (
+        f"import json; from benchmarks import {name}; "
+        f"print({RESULT_PREFIX!r} + json.dumps({name}.main()))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    results = {}
+    for line in output.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            results = json.loads(line[len(RESULT_PREFIX) :])
+        else:
+            print(line)
+    return results
+
 
 def main() -> None:
     print(f"Python {platform.python_version()} on {platform.machine()}; medians of repeated runs")
-    results = {}
-    results.update(bench_scalar.main())
-    results.update(bench_tensor.main())
-    results.update(bench_train.main())
+    results: dict = {}
+    for name in MODULES:
+        results.update(run_module(name))
     print("\nSummary")
     for key, value in results.items():
         what, goal = GOALS.get(key, (key, "-"))
