@@ -13,7 +13,8 @@ from oracle import assert_same_error
 import minitensor as mt
 from minitensor import backend
 
-ERRORS_MD = Path("/work/shared/reference/errors.md")
+# The project's contract lives in shared/, beside the checkout (as in CI).
+ERRORS_MD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "errors.md"
 
 # The cases of errors.md that concern the tensor core, written once for both libraries.
 CONTRACT = {
