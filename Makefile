@@ -14,7 +14,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 .PHONY: lab test lint bench notebooks images screenshots lock clean
 
 $(PY):
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "minitensor needs Python 3.10 or newer"'
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "minitensor needs Python 3.11 or newer: make lab PYTHON=python3.11"'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
 
