@@ -282,7 +282,11 @@ class Tensor:
         if self._grad is None:
             # Copy: the same gradient tensor may reach several leaves (a + b
             # sends one tensor to both), and each .grad must be its own.
-            self._grad = grad.clone() if grad.requires_grad else grad.detach().clone()
+            if grad.requires_grad:  # create_graph: the copy stays in the graph
+                self._grad = grad.clone()
+            else:  # a plain copy of the numbers (no graph, so no Function needed)
+                array = backend.contiguous_copy(grad._array, grad.device)
+                self._grad = Tensor._wrap(array, grad.device)
         elif grad.requires_grad or self._grad.requires_grad:
             self._grad = self._grad + grad  # create_graph: keep the graph of the sum
         else:

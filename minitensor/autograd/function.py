@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from minitensor import backend
 from minitensor.autograd import anomaly
-from minitensor.autograd.grad_mode import no_grad, set_grad_enabled
+from minitensor.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 
 if TYPE_CHECKING:
     from minitensor.tensor import Tensor
@@ -181,8 +181,7 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
         """Run forward and, if any input requires grad, record the graph node."""
-        from minitensor.autograd.grad_mode import is_grad_enabled
-        from minitensor.tensor import Tensor
+        from minitensor.tensor import Tensor  # (here: tensor.py imports this module)
 
         tensors = [a for a in args if isinstance(a, Tensor)]
         device = _common_device(tensors)
