@@ -189,6 +189,9 @@ class Function:
 
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        # Forward computes values only (no graph inside it), and like PyTorch it
+        # gives inf and nan without NumPy's RuntimeWarnings: this is the one place
+        # that rule is applied, for every operation.
         with no_grad(), backend.quiet_float_errors():
             result = cls.forward(ctx, *args)
         if not isinstance(result, Tensor):

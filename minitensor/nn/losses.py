@@ -16,8 +16,6 @@ The users' entry points, with input checks, are in `minitensor.nn.functional`.
 
 from __future__ import annotations
 
-import numpy as np
-
 from minitensor import backend
 from minitensor.autograd.function import Function
 from minitensor.ops.broadcast import sum_to
@@ -85,9 +83,8 @@ class BinaryCrossEntropy(Function):
         # tiny, where 1 - x would round), each rounded from float64 like PyTorch's float32 log
         # (NumPy's float32 log is often an ulp off, and the printed loss would differ).
         # log(0) = -inf would make 0 * log(0) = nan; PyTorch clamps the logs at -100.
-        with np.errstate(divide="ignore"):
-            log_x = xp.clip(rounded_like_torch(xp, xp.log, x), min=-100.0)
-            log_1mx = xp.clip(rounded_like_torch(xp, xp.log1p, -x), min=-100.0)
+        log_x = xp.clip(rounded_like_torch(xp, xp.log, x), min=-100.0)
+        log_1mx = xp.clip(rounded_like_torch(xp, xp.log1p, -x), min=-100.0)
         losses = -(y * log_x + (1 - y) * log_1mx)
         if weight is not None:
             losses = losses * weight._array
@@ -193,8 +190,8 @@ class NllLoss(Function):
         ctx.safe_target, ctx.class_weight = safe_t, w
         ctx.total_weight = xp.sum(w)
         if reduction == "mean":
-            with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: 0/0 = nan
-                return xp.sum(losses) / ctx.total_weight
+            # all ignored: 0/0 = nan (quietly: see Function.apply)
+            return xp.sum(losses) / ctx.total_weight
         return _reduce(xp, losses, reduction)
 
     @staticmethod
@@ -210,7 +207,7 @@ class NllLoss(Function):
         w_along = xp.expand_dims(w, axis=class_dim)
         coefficient = xp.where(one_hot, -w_along, 0.0)
         if ctx.reduction == "mean":
-            with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: 0/0 = nan
+            with backend.quiet_float_errors():  # all ignored: 0/0 = nan
                 coefficient = coefficient / ctx.total_weight
         elif ctx.reduction == "none":
             grad_output = grad_output.unsqueeze(class_dim)

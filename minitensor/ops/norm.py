@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np  # only for np.errstate (quiet 0/0 -> nan, as in PyTorch); never on arrays
-
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
-from minitensor.ops.reduce import QUIET, expand_back, reduced_dims
+from minitensor.ops.reduce import expand_back, reduced_dims
 from minitensor.ops.selection import where
 from minitensor.ops.shape import normalize_dim
 from minitensor.ops.unary import sign
@@ -27,19 +25,19 @@ def _xp(t):
 
 def _norm_array(x, p, dims, keepdim):
     xp, array = _xp(x), x._array
-    with np.errstate(**QUIET):  # |0| ** negative p = inf, as in PyTorch
-        if p == 2:
-            return xp.sqrt(xp.sum(array * array, axis=dims, keepdims=keepdim))
-        size = xp.abs(array)
-        if p == math.inf:
-            return xp.max(size, axis=dims, keepdims=keepdim)
-        if p == -math.inf:
-            return xp.min(size, axis=dims, keepdims=keepdim)
-        if p == 0:  # the number of nonzero elements
-            return xp.sum(xp.astype(array != 0, array.dtype), axis=dims, keepdims=keepdim)
-        if p == 1:
-            return xp.sum(size, axis=dims, keepdims=keepdim)
-        return xp.sum(size**p, axis=dims, keepdims=keepdim) ** (1 / p)
+    # |0| ** negative p = inf, as in PyTorch (quietly: see Function.apply)
+    if p == 2:
+        return xp.sqrt(xp.sum(array * array, axis=dims, keepdims=keepdim))
+    size = xp.abs(array)
+    if p == math.inf:
+        return xp.max(size, axis=dims, keepdims=keepdim)
+    if p == -math.inf:
+        return xp.min(size, axis=dims, keepdims=keepdim)
+    if p == 0:  # the number of nonzero elements
+        return xp.sum(xp.astype(array != 0, array.dtype), axis=dims, keepdims=keepdim)
+    if p == 1:
+        return xp.sum(size, axis=dims, keepdims=keepdim)
+    return xp.sum(size**p, axis=dims, keepdims=keepdim) ** (1 / p)
 
 
 class Norm(Function):

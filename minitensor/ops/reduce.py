@@ -20,18 +20,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np  # only for np.errstate (quiet 0/0 -> nan, as in PyTorch); never on arrays
-
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.selection import where
 from minitensor.ops.shape import normalize_dims
-
-# Floating-point warnings NumPy would print where PyTorch quietly gives inf or nan.
-QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
-
 
 # --------------------------------------------------------------------------
 # Helpers shared by the reductions
@@ -126,8 +120,8 @@ class Mean(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.count = reduced_count(x.shape, dims)
-        with np.errstate(**QUIET):  # the mean of nothing is 0/0 = nan, quietly
-            return _xp(x).sum(x._array, axis=dims, keepdims=keepdim) / ctx.count
+        # The mean of nothing is 0/0 = nan, as in PyTorch (quietly: see Function.apply).
+        return _xp(x).sum(x._array, axis=dims, keepdims=keepdim) / ctx.count
 
     @staticmethod
     def backward(ctx, grad_output):

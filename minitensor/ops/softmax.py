@@ -9,12 +9,10 @@ keeps ``exp`` from overflowing: softmax([1000., 0.]) is [1., 0.], not nan.
 
 from __future__ import annotations
 
-import numpy as np  # only for np.errstate (quiet inf - inf -> nan, as in PyTorch); never on arrays
-
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
-from minitensor.ops.reduce import QUIET, expand_back, reduced_count, reduced_dims
+from minitensor.ops.reduce import expand_back, reduced_count, reduced_dims
 from minitensor.ops.shape import normalize_dim
 from minitensor.ops.unary import exp
 
@@ -40,9 +38,9 @@ class Softmax(Function):
         xp = _xp(x)
         if x.numel() == 0:
             return xp.asarray(x._array, copy=True)
-        with np.errstate(**QUIET):  # inf - inf = nan, as in PyTorch
-            e = xp.exp(_minus_max(xp, x._array, dims))
-            return e / xp.sum(e, axis=dims, keepdims=True)
+        # inf - inf = nan, as in PyTorch (quietly: see Function.apply)
+        e = xp.exp(_minus_max(xp, x._array, dims))
+        return e / xp.sum(e, axis=dims, keepdims=True)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -64,9 +62,8 @@ class LogSoftmax(Function):
         xp = _xp(x)
         if x.numel() == 0:
             return xp.asarray(x._array, copy=True)
-        with np.errstate(**QUIET):
-            shifted = _minus_max(xp, x._array, dims)
-            return shifted - xp.log(xp.sum(xp.exp(shifted), axis=dims, keepdims=True))
+        shifted = _minus_max(xp, x._array, dims)
+        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=dims, keepdims=True))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -118,13 +115,12 @@ class Logsumexp(Function):
         ctx.save_for_backward(x)
         ctx.dims, ctx.keepdim = dims, keepdim
         xp, array = _xp(x), x._array
-        with np.errstate(**QUIET):
-            if reduced_count(x.shape, dims) == 0:  # log of an empty sum: log(0) = -inf
-                return xp.log(xp.sum(xp.exp(array), axis=dims, keepdims=keepdim))
-            m = xp.max(array, axis=dims, keepdims=True)
-            m = xp.where(xp.isinf(m), 0.0, m)  # inf - inf would be nan; PyTorch shifts by 0
-            total = xp.sum(xp.exp(array - m), axis=dims, keepdims=keepdim)
-            return xp.log(total) + xp.reshape(m, total.shape)
+        if reduced_count(x.shape, dims) == 0:  # log of an empty sum: log(0) = -inf
+            return xp.log(xp.sum(xp.exp(array), axis=dims, keepdims=keepdim))
+        m = xp.max(array, axis=dims, keepdims=True)
+        m = xp.where(xp.isinf(m), 0.0, m)  # inf - inf would be nan; PyTorch shifts by 0
+        total = xp.sum(xp.exp(array - m), axis=dims, keepdims=keepdim)
+        return xp.log(total) + xp.reshape(m, total.shape)
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -13,11 +13,9 @@ import builtins
 import math
 import warnings
 
-import numpy as np  # only for np.errstate (quiet 0/0 -> nan, as in PyTorch); never on arrays
-
 from minitensor import backend
 from minitensor.autograd.function import Function
-from minitensor.ops.reduce import QUIET, expand_back, reduced_count, reduced_dims
+from minitensor.ops.reduce import expand_back, reduced_count, reduced_dims
 from minitensor.ops.selection import where
 
 
@@ -34,10 +32,10 @@ def _var_array(x, dims, correction, keepdim):
     """sum((x - mean)**2) / (n - correction) on the array, n - correction clamped at 0."""
     xp, array = _xp(x), x._array
     n = reduced_count(x.shape, dims)
-    with np.errstate(**QUIET):  # no degrees of freedom: inf or nan, as in PyTorch
-        mean = xp.sum(array, axis=dims, keepdims=True) / n
-        squares = xp.sum((array - mean) ** 2, axis=dims, keepdims=keepdim)
-        return squares / builtins.max(0, n - correction)
+    # No degrees of freedom: inf or nan, as in PyTorch (quietly: see Function.apply).
+    mean = xp.sum(array, axis=dims, keepdims=True) / n
+    squares = xp.sum((array - mean) ** 2, axis=dims, keepdims=keepdim)
+    return squares / builtins.max(0, n - correction)
 
 
 class Var(Function):
