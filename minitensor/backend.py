@@ -254,6 +254,8 @@ def native_device(dev: device):
 
 def asarray(value, dt, dev: device):
     """A new array holding ``value`` (a number or nested lists), of dtype ``dt`` on ``dev``."""
+    if dev.type == "cpu":  # the common case, straight to NumPy (the compat layer costs ~1 us)
+        return np.asarray(value, dtype=dt.name)
     xp = namespace(dev)
     return xp.asarray(value, dtype=native_dtype(xp, dt), device=native_device(dev))
 
@@ -271,13 +273,34 @@ def as_array(result, dev: device):
     return result
 
 
-def quiet_float_errors():
+class quiet_float_errors:
     """A context in which NumPy computes inf and nan silently, as PyTorch does.
 
     ``log(0)`` is -inf and ``0 / 0`` nan in every library; NumPy alone also
     prints a RuntimeWarning for them. CuPy and the array API never warn.
+
+    Every operation's forward runs inside one, so entering must be cheap:
+    inside an open one (a whole backward pass runs in one) `float_errors_are_quiet`
+    says so and operations skip their own. Like grad mode, this is one flag
+    for the process, not per thread.
     """
-    return np.errstate(all="ignore")
+
+    _open = 0  # how many are open right now
+
+    def __enter__(self):
+        self._state = np.errstate(all="ignore")
+        self._state.__enter__()
+        quiet_float_errors._open += 1
+
+    def __exit__(self, *exc):
+        quiet_float_errors._open -= 1
+        self._state.__exit__(*exc)
+        return False
+
+
+def float_errors_are_quiet() -> bool:
+    """True inside a `quiet_float_errors` block."""
+    return quiet_float_errors._open > 0
 
 
 def contiguous_copy(array, dev: device):

@@ -196,6 +196,11 @@ def result_type(*operands) -> dtype:
     """
     if _all_same_tensor_dtype(operands):  # the common case, decided quickly
         return operands[0].dtype
+    if len(operands) == 2 and _is_tensor_and_number(*operands):  # t * 2, the next most common
+        tensor_dtype, number_dtype = operands[0]._dtype, operands[1]._dtype
+        if number_dtype.is_floating_point:
+            number_dtype = _default_float  # a Python float counts as the default dtype
+        return _merge(tensor_dtype, number_dtype)
     groups: list[dtype | None] = [None, None, None]  # dimensioned, zero-dim, Python numbers
     for x in operands:
         if isinstance(x, (bool, np.bool_)):
@@ -218,6 +223,11 @@ def result_type(*operands) -> dtype:
     return result
 
 
+def _is_tensor_and_number(a, b) -> bool:
+    """True for a tensor ``a`` and a tensor ``b`` made from a Python number."""
+    return getattr(a, "_wrapped_number", True) is False and getattr(b, "_wrapped_number", False)
+
+
 def _all_same_tensor_dtype(operands) -> bool:
     """True if every operand is a tensor (not a wrapped number) of one dtype."""
     first = operands[0] if operands else None
@@ -228,15 +238,22 @@ def _all_same_tensor_dtype(operands) -> bool:
 
 
 def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    """`_merge` for groups that may be empty (None)."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    return _merge(higher, lower)
+
+
+def _merge(higher: dtype, lower: dtype) -> dtype:
     """Merge a higher-ranked group's dtype with a lower-ranked one's.
 
     The higher group keeps its dtype unless the lower one brings a higher
     category: a float (which then promotes, int32 + 0-d float64 is float64,
     int32 + a Python float is float32), or anything at all over bool.
     """
-    if higher is None:
-        return lower
-    if lower is None or higher.is_floating_point:
+    if higher.is_floating_point:
         return higher
     if higher is bool_ or lower.is_floating_point:
         return promote_types(higher, lower)

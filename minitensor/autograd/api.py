@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import warnings
 
+from minitensor import backend
 from minitensor.autograd.engine import backward_steps
 from minitensor.autograd.function import graph_node
+from minitensor.autograd.grad_mode import set_grad_enabled
 
 _CREATE_GRAPH_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the "
@@ -74,16 +76,21 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     only_to = None
     if inputs is not None:
         only_to = [graph_node(t) for t in _as_tuple(inputs)]
-    for step in backward_steps(
+    steps = backward_steps(
         roots,
         seeds,
         retain_graph=retain,
         create_graph=create_graph,
         accumulate=only_to is None,
         only_to=only_to,
-    ):
-        if only_to is not None and any(step.node is n for n in only_to):
-            step.node.accumulate(step.grad_output)
+    )
+    # The backward arithmetic is recorded only with create_graph, and gives
+    # inf/nan silently like every forward. Setting both once here saves each
+    # node and each operation from switching them.
+    with set_grad_enabled(create_graph), backend.quiet_float_errors():
+        for step in steps:
+            if only_to is not None and any(step.node is n for n in only_to):
+                step.node.accumulate(step.grad_output)
 
 
 def grad(
@@ -119,17 +126,15 @@ def grad(
     targets = [graph_node(x) for x in inputs]
     found: dict = {}
     retain = create_graph if retain_graph is None else retain_graph
-    for step in backward_steps(
-        roots,
-        seeds,
-        retain_graph=retain,
-        create_graph=create_graph,
-        accumulate=False,
+    steps = backward_steps(
+        roots, seeds, retain_graph=retain, create_graph=create_graph, accumulate=False,
         only_to=targets,
-    ):
-        for target in targets:
-            if step.node is target:
-                found[target] = step.grad_output
+    )  # fmt: skip
+    with set_grad_enabled(create_graph), backend.quiet_float_errors():  # as in backward()
+        for step in steps:
+            for target in targets:
+                if step.node is target:
+                    found[target] = step.grad_output
     result = []
     for i, (x, target) in enumerate(zip(inputs, targets)):
         g = found.get(target)

@@ -37,8 +37,8 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from minitensor import backend
-from minitensor.autograd import anomaly
-from minitensor.autograd.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
+from minitensor.autograd import anomaly, grad_mode
+from minitensor.autograd.grad_mode import is_grad_enabled, set_grad_enabled
 
 if TYPE_CHECKING:
     from minitensor.tensor import Tensor
@@ -63,12 +63,13 @@ class FunctionCtx:
     Any other attribute (``ctx.dim = 1``) can be set freely for non-tensor data.
     """
 
-    def __init__(self):
-        self.needs_input_grad: tuple[bool, ...] = ()
-        self._saved: tuple | None = ()
-        self._versions: tuple[int, ...] = ()
-        self._wants_result = False
-        self._result: _SavedResult | None = None
+    # Defaults at class level: most contexts never change most of them, and
+    # a context is made for every operation, so each saved write counts.
+    needs_input_grad: tuple[bool, ...] = ()
+    _saved: tuple | None = ()
+    _versions: tuple[int, ...] = ()
+    _wants_result = False
+    _result: _SavedResult | None = None
 
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward, remembering their version numbers."""
@@ -123,9 +124,7 @@ class _SavedResult:
         self.node = None if node is None else weakref.ref(node)
 
     def unpack(self) -> Tensor:
-        from minitensor.tensor import Tensor
-
-        out = Tensor._wrap(self.array, self.device)
+        out = tensor_class()._wrap(self.array, self.device)
         out._version_counter = self.version_counter
         node = self.node() if self.node is not None else None
         if out._version != self.version:
@@ -181,19 +180,14 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
         """Run forward and, if any input requires grad, record the graph node."""
-        from minitensor.tensor import Tensor  # (here: tensor.py imports this module)
-
+        Tensor = tensor_class()
         tensors = [a for a in args if isinstance(a, Tensor)]
         device = _common_device(tensors)
-        record = is_grad_enabled() and any(t._requires_grad for t in tensors)
-
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-        # Forward computes values only (no graph inside it), and like PyTorch it
-        # gives inf and nan without NumPy's RuntimeWarnings: this is the one place
-        # that rule is applied, for every operation.
-        with no_grad(), backend.quiet_float_errors():
-            result = cls.forward(ctx, *args)
+        record = grad_mode.is_grad_enabled() and True in ctx.needs_input_grad
+
+        result = _forward(cls, ctx, args)
         if not isinstance(result, Tensor):
             out = Tensor._wrap(result, device)
         elif any(result is t for t in tensors):
@@ -223,11 +217,49 @@ class Function:
         return cls.node_name or f"{cls.__name__}Backward"
 
 
+def _forward(function, ctx, args):
+    """``function.forward(ctx, *args)`` with graph recording off and float errors quiet.
+
+    Forward computes values only (no graph inside it), and like PyTorch it
+    gives inf and nan without NumPy's RuntimeWarnings: this is the one place
+    these rules are applied, for every operation. (Switching a mode that is
+    already set is skipped: this runs for every operation, so it is kept cheap.)
+    """
+    recording = grad_mode.is_grad_enabled()
+    if recording:
+        grad_mode._set_enabled(False)
+    try:
+        if backend.float_errors_are_quiet():
+            return function.forward(ctx, *args)
+        with backend.quiet_float_errors():
+            return function.forward(ctx, *args)
+    finally:
+        if recording:
+            grad_mode._set_enabled(True)
+
+
+_Tensor = None
+
+
+def tensor_class():
+    """The Tensor class. tensor.py imports this module (every operation is a
+    Function), so this module cannot import tensor.py when it loads; it
+    looks the class up once, on first use."""
+    global _Tensor
+    if _Tensor is None:
+        from minitensor.tensor import Tensor
+
+        _Tensor = Tensor
+    return _Tensor
+
+
 def _common_device(tensors):
     """The device all tensor arguments are on; mixing devices is an error, as in PyTorch."""
-    device = tensors[0].device if tensors else None
+    if not tensors:
+        return None
+    device = tensors[0]._device
     for t in tensors[1:]:
-        if t.device != device:
+        if t._device is not device and t._device != device:
             raise RuntimeError(
                 "Expected all tensors to be on the same device, but found at least two "
                 f"devices, {_device_order(device, t.device)}!"
@@ -260,18 +292,6 @@ def graph_node(tensor: Tensor):
     return node
 
 
-class _InputInfo:
-    """What a node remembers of one tensor input: enough to check its gradient."""
-
-    __slots__ = ("device", "dtype", "position", "shape")
-
-    def __init__(self, position, tensor):
-        self.position = position
-        self.shape = tensor.shape
-        self.dtype = tensor.dtype
-        self.device = tensor.device
-
-
 class BackwardNode:
     """A ``grad_fn``: one recorded operation in the backward graph.
 
@@ -288,12 +308,13 @@ class BackwardNode:
     )  # fmt: skip
 
     def __init__(self, function, ctx, args):
-        from minitensor.tensor import Tensor
-
+        Tensor = tensor_class()
         self.function = function
         self.ctx = ctx
         tensor_args = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
-        self._inputs = tuple(_InputInfo(i, t) for i, t in tensor_args)
+        # What the node remembers of each tensor input, to check its gradient:
+        # (position among forward's arguments, shape, dtype).
+        self._inputs = tuple((i, t._array.shape, t._dtype) for i, t in tensor_args)
         self.parents = tuple(graph_node(t) for _, t in tensor_args)
         self._retained: list = []  # weak references to tensors that called retain_grad()
         # With anomaly detection on, remember where in the user's code this node was made.
@@ -321,8 +342,11 @@ class BackwardNode:
     def chain_rule(self, grad_output, create_graph: bool = False) -> list:
         """Call the Function's backward and check each gradient it returns."""
         try:
-            with set_grad_enabled(create_graph):
+            if is_grad_enabled() == create_graph:  # (backward() already set the mode)
                 grads = self.function.backward(self.ctx, grad_output)
+            else:
+                with set_grad_enabled(create_graph):
+                    grads = self.function.backward(self.ctx, grad_output)
         except Exception:
             if self._forward_stack is not None:
                 anomaly.warn_error_in(self.name(), self._forward_stack)
@@ -337,7 +361,7 @@ class BackwardNode:
             )
         result: list = []
         for index, (info, parent) in enumerate(zip(self._inputs, self.parents)):
-            grad = grads[info.position]
+            grad = grads[info[0]]
             if parent is None or grad is None:
                 result.append(None)
             else:
@@ -346,22 +370,23 @@ class BackwardNode:
             anomaly.check_no_nan(self.name(), result, self._forward_stack)
         return result
 
-    def _checked(self, grad, info: _InputInfo, index: int, create_graph: bool):
-        """Match a gradient to its input: same shape (summing broadcast dims), dtype and device."""
+    def _checked(self, grad, info: tuple, index: int, create_graph: bool):
+        """Match a gradient to its input: same shape (summing broadcast dims) and dtype."""
         from minitensor.ops.broadcast import is_expandable_to, sum_to
 
-        if grad.shape != info.shape:
-            if not is_expandable_to(info.shape, grad.shape):
+        _, shape, dtype = info
+        if grad.shape != shape:
+            if not is_expandable_to(shape, grad.shape):
                 raise RuntimeError(
                     f"Function {self.name()} returned an invalid gradient at index {index} - "
                     f"got [{', '.join(map(str, grad.shape))}] but expected shape compatible "
-                    f"with [{', '.join(map(str, info.shape))}]"
+                    f"with [{', '.join(map(str, shape))}]"
                 )
             with set_grad_enabled(create_graph):
-                grad = sum_to(grad, info.shape)
-        if grad.dtype != info.dtype:
+                grad = sum_to(grad, shape)
+        if grad.dtype != dtype:
             with set_grad_enabled(create_graph):
-                grad = grad.to(info.dtype)
+                grad = grad.to(dtype)
         return grad
 
     def accumulate(self, grad) -> None:

@@ -16,6 +16,8 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     Shapes are aligned at their last dimension; two sizes match if they are
     equal or one of them is 1. Otherwise it is PyTorch's error.
     """
+    if len(shapes) == 2 and (shapes[0] == shapes[1] or not shapes[1]):
+        return tuple(shapes[0])  # the common cases, decided quickly: same shape, or a 0-d other
     if all(shape == shapes[0] for shape in shapes):  # nothing to broadcast
         return tuple(shapes[0]) if shapes else ()
     result: tuple[int, ...] = ()

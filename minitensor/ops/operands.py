@@ -19,6 +19,7 @@ import numpy as np
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
+from minitensor.autograd.function import tensor_class
 from minitensor.ops.broadcast import broadcast_shapes
 
 
@@ -28,9 +29,7 @@ def as_tensor_operand(x, like):
     A wrapped number takes part in type promotion as a Python number does
     (``int32_tensor * 2`` stays int32) and lives on ``like``'s device.
     """
-    from minitensor.tensor import Tensor
-
-    if isinstance(x, Tensor):
+    if isinstance(x, tensor_class()):
         return x
     if isinstance(x, (bool, np.bool_)):
         dt = _dtypes.bool_
@@ -43,17 +42,17 @@ def as_tensor_operand(x, like):
             f"unsupported operand type(s): 'Tensor' and '{type(x).__name__}' "
             "(minitensor operations take tensors and Python numbers)"
         )
-    t = Tensor._wrap(backend.asarray(x, dt, like.device), like.device)
+    t = tensor_class()._wrap(backend.asarray(x, dt, like.device), like.device)
     t._wrapped_number = True
     return t
 
 
 def binary_operands(a, b):
     """Both operands as tensors; at least one of them must already be one."""
-    from minitensor.tensor import Tensor
-
-    like = a if isinstance(a, Tensor) else b
-    return as_tensor_operand(a, like), as_tensor_operand(b, like)
+    Tensor = tensor_class()
+    if isinstance(a, Tensor):
+        return a, (b if isinstance(b, Tensor) else as_tensor_operand(b, a))
+    return as_tensor_operand(a, b), b
 
 
 def cast(t, dtype):
@@ -73,8 +72,8 @@ def promoted(*tensors, floating: bool = False):
     dtype = _dtypes.result_type(*tensors)
     if floating and not dtype.is_floating_point:
         dtype = _dtypes.get_default_dtype()
-    broadcast_shapes(*(t.shape for t in tensors))  # PyTorch's message if they do not fit
-    return [cast(t, dtype) for t in tensors]
+    broadcast_shapes(*(t._array.shape for t in tensors))  # PyTorch's message if they do not fit
+    return [t._array if t._dtype is dtype else cast(t, dtype) for t in tensors]
 
 
 def float_array(t):
