@@ -260,6 +260,14 @@ def asarray(value, dt, dev: device):
     return xp.asarray(value, dtype=native_dtype(xp, dt), device=native_device(dev))
 
 
+def astype(array, dt, dev: device):
+    """``array`` converted to dtype ``dt`` (a new array)."""
+    if dev.type == "cpu":  # straight to NumPy, as in `asarray`
+        return array.astype(dt.name)
+    xp = namespace(dev)
+    return xp.astype(array, native_dtype(xp, dt))
+
+
 def as_array(result, dev: device):
     """An operation's result as an array of ``dev``'s library.
 

@@ -238,6 +238,21 @@ def test_hessian_vector_product_matches_torch(device):
     compare(fn, np.array([0.5, 1.0, 2.0]), device=device)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("order", [1, 2])
+def test_activation_backward_is_one_differentiable_node_as_in_torch(activation, order, device):
+    """tanh/sigmoid backward is one node (TanhBackwardBackward0, ...), differentiable again."""
+
+    def fn(L, x, w):
+        (g,) = L.autograd.grad(getattr(x, activation)().sum(), x, create_graph=True)
+        for _ in range(order - 1):  # order 2: a second derivative (w weighs its parts)
+            (g,) = L.autograd.grad((g * w).sum(), x, create_graph=True)
+        return g  # compare() checks the grad_fn name and differentiates once more
+
+    x = np.array([[-2.0, -0.3, 0.0], [0.4, 1.5, 3.0]])
+    compare(fn, x, np.array([0.7, -1.2, 2.0]), device=device)
+
+
 def test_nonleaf_grad_warning_has_torch_text():
     x = mt.tensor([1.0], requires_grad=True)
     y = x * 2

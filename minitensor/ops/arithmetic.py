@@ -59,8 +59,12 @@ class Add(Function):
     def backward(ctx, grad_output):
         # d(out)/da = 1, d(out)/db = alpha: the gradient passes straight through.
         shape_a, shape_b = ctx.shapes
-        grad_b = grad_output if ctx.alpha == 1 else grad_output * ctx.alpha
-        return sum_to(grad_output, shape_a), sum_to(grad_b, shape_b), None
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = sum_to(grad_output, shape_a)
+        if ctx.needs_input_grad[1]:
+            grad_b = sum_to(grad_output if ctx.alpha == 1 else grad_output * ctx.alpha, shape_b)
+        return grad_a, grad_b, None
 
 
 class Sub(Function):
@@ -78,7 +82,9 @@ class Sub(Function):
     def backward(ctx, grad_output):
         # d(out)/da = 1, d(out)/db = -alpha
         shape_a, shape_b = ctx.shapes
-        return sum_to(grad_output, shape_a), sum_to(-grad_output * ctx.alpha, shape_b), None
+        grad_a = sum_to(grad_output, shape_a) if ctx.needs_input_grad[0] else None
+        grad_b = sum_to(-grad_output * ctx.alpha, shape_b) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b, None
 
 
 class Rsub(Function):

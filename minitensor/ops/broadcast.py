@@ -59,7 +59,7 @@ def sum_to(grad, shape):
         A tensor of ``shape``: leading extra dimensions summed away, and
         dimensions where the input had size 1 summed with keepdim.
     """
-    if tuple(grad.shape) == tuple(shape):
+    if grad._array.shape == tuple(shape):
         return grad
     extra = grad.ndim - len(shape)
     dims = list(range(extra))  # dimensions the input did not have

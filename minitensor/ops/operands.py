@@ -59,8 +59,7 @@ def cast(t, dtype):
     """``t``'s array in ``dtype`` (no copy if it already is)."""
     if t.dtype == dtype:
         return t._array
-    xp = backend.namespace(t.device)
-    return xp.astype(t._array, backend.native_dtype(xp, dtype))
+    return backend.astype(t._array, dtype, t.device)
 
 
 def promoted(*tensors, floating: bool = False):
