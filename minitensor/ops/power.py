@@ -19,6 +19,7 @@ import numpy as np
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
+from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.broadcast import sum_to
 from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted
 from minitensor.ops.selection import where
@@ -27,6 +28,13 @@ from minitensor.ops.unary import log
 
 def _xp(t):
     return backend.namespace(t.device)
+
+
+def _wrap(array, like):
+    """A tensor (no autograd state) around ``array``, on ``like``'s device."""
+    from minitensor.tensor import Tensor
+
+    return Tensor._wrap(array, like.device)
 
 
 class PowScalar(Function):
@@ -41,15 +49,32 @@ class PowScalar(Function):
         if not a.dtype.is_floating_point and isinstance(k, int) and k < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         x, y = promoted(a, as_tensor_operand(k, a))
+        if k == 2:
+            # a ** 2 is a * a: the same correctly rounded square, in one multiply instead of
+            # the general power (PyTorch computes its squares the same way).
+            return x * x
         return _power(x, y, _xp(a))
 
     @staticmethod
     def backward(ctx, grad_output):
         (a,) = ctx.saved_tensors
-        if ctx.k == 0:
-            return grad_output * 0, None
-        # d(a ** k)/da = k * a ** (k - 1)
-        return grad_output * ctx.k * a ** (ctx.k - 1), None
+        k = ctx.k
+        if k == 0:
+            # a ** 0 is the constant 1, flat everywhere: the gradient is zeros (not
+            # grad_output * 0, which would be nan where grad_output is inf), as in PyTorch.
+            return _wrap(_xp(a).zeros_like(a._array), a), None
+        if k == 1 and not is_grad_enabled():
+            # a ** 1 is a: the local derivative 1 * a ** 0 is exactly 1 (even at a = 0, inf,
+            # nan), so the gradient passes through unchanged. Only when no graph is being
+            # recorded: with create_graph=True the general formula below keeps a in the graph,
+            # so a second derivative is 0 (not None), as in PyTorch.
+            return grad_output, None
+        if k == 2:
+            # d(a ** 2)/da = 2 * a ** 1 = 2 * a: a ** 1 would only copy a, so skip it.
+            # The same numbers as the general formula, one full-size operation fewer.
+            return grad_output * (2 * a), None
+        # d(a ** k)/da = k * a ** (k - 1), multiplied in PyTorch's order (the same rounding)
+        return grad_output * (k * a ** (k - 1)), None
 
 
 class PowTensor(Function):

@@ -126,7 +126,14 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, grad_output):
         # d(mean)/dx_i = 1/n for each of the n elements averaged.
-        grad = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim) / ctx.count
+        if is_grad_enabled():
+            # Recording a graph (create_graph=True): PyTorch's order, expand then divide,
+            # so the gradient's grad_fn is a division, as in PyTorch.
+            grad = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim) / ctx.count
+        else:
+            # The same numbers (each element is grad_output / n either way), but dividing
+            # the small reduced gradient first leaves the expansion a view: no full-size array.
+            grad = expand_back(grad_output / ctx.count, ctx.shape, ctx.dims, ctx.keepdim)
         return grad, None, None
 
 
