@@ -238,13 +238,22 @@ def test_hessian_vector_product_matches_torch(device):
     compare(fn, np.array([0.5, 1.0, 2.0]), device=device)
 
 
-@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+FUSED_BACKWARDS = {  # operations whose backward is itself one operation, in both libraries
+    "tanh": lambda x: x.tanh(),
+    "sigmoid": lambda x: x.sigmoid(),
+    "softmax": lambda x: x.softmax(1),
+    "log_softmax": lambda x: x.log_softmax(1),
+}
+
+
+@pytest.mark.parametrize("operation", FUSED_BACKWARDS)
 @pytest.mark.parametrize("order", [1, 2])
-def test_activation_backward_is_one_differentiable_node_as_in_torch(activation, order, device):
-    """tanh/sigmoid backward is one node (TanhBackwardBackward0, ...), differentiable again."""
+def test_backward_is_one_differentiable_node_as_in_torch(operation, order, device):
+    """e.g. tanh's backward is one node (TanhBackwardBackward0), differentiable again."""
 
     def fn(L, x, w):
-        (g,) = L.autograd.grad(getattr(x, activation)().sum(), x, create_graph=True)
+        out = FUSED_BACKWARDS[operation](x)
+        (g,) = L.autograd.grad((out * w).sum(), x, create_graph=True)
         for _ in range(order - 1):  # order 2: a second derivative (w weighs its parts)
             (g,) = L.autograd.grad((g * w).sum(), x, create_graph=True)
         return g  # compare() checks the grad_fn name and differentiates once more

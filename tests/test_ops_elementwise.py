@@ -5,6 +5,7 @@ Every case runs on the CPU and on the GPU stand-in (the ``device`` fixture).
 
 import numpy as np
 import pytest
+import torch
 from oracle import compare, device_fixture  # noqa: F401 (a fixture)
 
 import minitensor as mt
@@ -172,7 +173,16 @@ SPECIAL_POINTS = {
     "clamp min only": (lambda L, a: a.clamp(min=0.5), [0.0, 1.0]),
     "clamp max only": (lambda L, a: L.clamp(a, max=0.5), [0.0, 1.0]),
     "masked_fill": (lambda L, a: a.masked_fill(a > 0, 9.0), [0.5, -1.0]),
+    "relu nan and zeros": (lambda L, a: a.relu(), [float("nan"), -0.0, 0.0, -1.0, 2.0]),
 }
+
+
+def test_relu_keeps_the_sign_of_zero_as_torch(device):
+    values = np.array([float("nan"), -0.0, 0.0, -1.0, 2.0], dtype=np.float32)
+    ours = mt.tensor(values, device=device).relu().cpu().numpy()
+    theirs = torch.tensor(values).relu().numpy()
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+    np.testing.assert_array_equal(ours, theirs)  # nan where nan
 
 
 @pytest.mark.parametrize("case", SPECIAL_POINTS)

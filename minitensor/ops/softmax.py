@@ -33,7 +33,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dims):
-        ctx.save_for_backward(x)
+        ctx.save_result()  # the backward needs only the output y
         ctx.dims = dims
         xp = _xp(x)
         if x.numel() == 0:
@@ -44,10 +44,38 @@ class Softmax(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        y = Softmax.apply(x, ctx.dims)
-        # d out_i/dx_j = y_i (delta_ij - y_j), so grad_x = y * (g - sum_j g_j y_j)
-        return y * (grad_output - (grad_output * y).sum(ctx.dims, keepdim=True)), None
+        return SoftmaxBackward.apply(grad_output, ctx.saved_result, ctx.dims), None
+
+
+class SoftmaxBackward(Function):
+    """out = y * (g - sum_j g_j y_j): softmax's backward, for its output y and gradient g.
+
+    ``d y_i/dx_j = y_i (delta_ij - y_j)``. One operation written on the output,
+    like PyTorch's ``_softmax_backward_data`` (``SoftmaxBackwardDataBackward0``
+    with ``create_graph=True``); its own backward gives second derivatives.
+    """
+
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad_output, y, dims):
+        ctx.save_for_backward(grad_output, y)
+        ctx.dims = dims
+        g, out = grad_output._array, y._array
+        return out * (g - _xp(y).sum(g * out, axis=dims, keepdims=True))
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_output, y = ctx.saved_tensors
+        dims = ctx.dims
+        # Linear in g: the same formula again. For y, with s = sum_j g_j y_j:
+        # d out_i/dy_k = delta_ik (g_i - s) - y_i g_k.
+        grad_g = SoftmaxBackward.apply(grad, y, dims) if ctx.needs_input_grad[0] else None
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            s = (grad_output * y).sum(dims, keepdim=True)
+            grad_y = grad * (grad_output - s) - grad_output * (grad * y).sum(dims, keepdim=True)
+        return grad_g, grad_y, None
 
 
 class LogSoftmax(Function):
@@ -57,7 +85,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dims):
-        ctx.save_for_backward(x)
+        ctx.save_result()  # the backward needs only the output
         ctx.dims = dims
         xp = _xp(x)
         if x.numel() == 0:
@@ -67,10 +95,37 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        # d out_i/dx_j = delta_ij - softmax(x)_j
-        y = Softmax.apply(x, ctx.dims)
-        return grad_output - y * grad_output.sum(ctx.dims, keepdim=True), None
+        return LogSoftmaxBackward.apply(grad_output, ctx.saved_result, ctx.dims), None
+
+
+class LogSoftmaxBackward(Function):
+    """out = g - exp(o) * sum_j g_j: log_softmax's backward, for its output o and gradient g.
+
+    ``d o_i/dx_j = delta_ij - softmax(x)_j``, and softmax(x) = exp(o). One
+    operation written on the output, like PyTorch's ``_log_softmax_backward_data``
+    (``LogSoftmaxBackwardDataBackward0`` with ``create_graph=True``).
+    """
+
+    node_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad_output, o, dims):
+        ctx.save_for_backward(grad_output, o)
+        ctx.dims = dims
+        xp, g = _xp(o), grad_output._array
+        return g - xp.exp(o._array) * xp.sum(g, axis=dims, keepdims=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_output, o = ctx.saved_tensors
+        dims = ctx.dims
+        # d out_i/dg_k = delta_ik - exp(o_i); d out_i/do_k = -delta_ik exp(o_i) sum_j g_j.
+        grad_g = grad_o = None
+        if ctx.needs_input_grad[0]:
+            grad_g = grad - (grad * o.exp()).sum(dims, keepdim=True)
+        if ctx.needs_input_grad[1]:
+            grad_o = -grad * o.exp() * grad_output.sum(dims, keepdim=True)
+        return grad_g, grad_o, None
 
 
 def _softmax_dims(name, x, dim, dtype):

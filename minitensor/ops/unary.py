@@ -294,12 +294,15 @@ class Relu(Function):
         if a.dtype == _dtypes.bool_:
             raise RuntimeError("Boolean inputs not supported for relu")
         ctx.save_result()
-        return _xp(a).where(a._array > 0, a._array, _xp(a).zeros_like(a._array))
+        # maximum (not where(a > 0, ...)): several times quicker, and nan stays nan, as in
+        # PyTorch. On a tie maximum returns its second argument: relu(-0.0) is -0.0, as in PyTorch.
+        return _xp(a).maximum(_xp(a).zeros_like(a._array), a._array)
 
     @staticmethod
     def backward(ctx, grad_output):
-        # d relu(a)/da = 1 where a > 0, else 0 (also at 0, as in PyTorch); out > 0 exactly there
-        return where(ctx.saved_result > 0, grad_output, 0.0)
+        # d relu(a)/da = 0 where out <= 0 (also at 0, as in PyTorch), else 1; a nan
+        # output passes its gradient on, as PyTorch's threshold_backward does.
+        return where(ctx.saved_result <= 0, 0.0, grad_output)
 
 
 class Clamp(Function):
