@@ -231,11 +231,15 @@ def _forward(function, ctx, args):
     try:
         if backend.float_errors_are_quiet():
             return function.forward(ctx, *args)
-        with backend.quiet_float_errors():
-            return function.forward(ctx, *args)
+        return _quiet_forward(function, ctx, args)
     finally:
         if recording:
             grad_mode._set_enabled(True)
+
+
+@backend.quietly
+def _quiet_forward(function, ctx, args):
+    return function.forward(ctx, *args)
 
 
 _Tensor = None
@@ -311,11 +315,15 @@ class BackwardNode:
         Tensor = tensor_class()
         self.function = function
         self.ctx = ctx
-        tensor_args = [(i, a) for i, a in enumerate(args) if isinstance(a, Tensor)]
-        # What the node remembers of each tensor input, to check its gradient:
-        # (position among forward's arguments, shape, dtype).
-        self._inputs = tuple((i, t._array.shape, t._dtype) for i, t in tensor_args)
-        self.parents = tuple(graph_node(t) for _, t in tensor_args)
+        inputs, parents = [], []
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                # What the node remembers of each tensor input, to check its
+                # gradient: (position among forward's arguments, shape, dtype).
+                inputs.append((i, a._array.shape, a._dtype))
+                parents.append(graph_node(a))
+        self._inputs = tuple(inputs)
+        self.parents = tuple(parents)
         self._retained: list = []  # weak references to tensors that called retain_grad()
         # With anomaly detection on, remember where in the user's code this node was made.
         self._forward_stack = anomaly.forward_stack() if anomaly.is_anomaly_enabled() else None
@@ -364,6 +372,8 @@ class BackwardNode:
             grad = grads[info[0]]
             if parent is None or grad is None:
                 result.append(None)
+            elif getattr(grad, "_dtype", None) is info[2] and grad._array.shape == info[1]:
+                result.append(grad)  # the usual case, decided quickly: it already fits
             else:
                 result.append(self._checked(grad, info, index, create_graph))
         if self._forward_stack is not None and anomaly.is_anomaly_check_nan_enabled():
