@@ -178,8 +178,9 @@ class NllLoss(Function):
         keep = t != ignore_index
         _check_targets(xp, t, keep, n_classes, target.device)
         safe_t = xp.where(keep, t, 0)  # any valid index where the target is ignored
-        picked = xp.take_along_axis(x, xp.expand_dims(safe_t, axis=class_dim), axis=class_dim)
-        picked = xp.squeeze(picked, axis=class_dim)
+        # The targets with a size-1 class dimension, (N,) -> (N, 1): what take_along_axis takes.
+        along = _with_class_dim(xp, safe_t, class_dim)
+        picked = xp.squeeze(xp.take_along_axis(x, along, axis=class_dim), axis=class_dim)
         if weight is None:  # weight 1 for every target, 0 for ignored ones
             w = xp.astype(keep, x.dtype)
         else:
@@ -187,7 +188,7 @@ class NllLoss(Function):
             w = xp.where(keep, w, 0.0)
         losses = -w * picked
         ctx.reduction, ctx.class_dim, ctx.n_classes = reduction, class_dim, n_classes
-        ctx.safe_target, ctx.class_weight = safe_t, w
+        ctx.target_along, ctx.weight_along = along, _with_class_dim(xp, w, class_dim)
         ctx.total_weight = xp.sum(w)
         if reduction == "mean":
             # all ignored: 0/0 = nan (quietly: see Function.apply)
@@ -199,13 +200,11 @@ class NllLoss(Function):
         # The loss is linear in input: its gradient is -w[t_n] at [n, t_n] and 0
         # elsewhere (a "one-hot" tensor), times the gradient arriving at loss_n.
         xp = backend.namespace(grad_output.device)
-        t, w, class_dim = ctx.safe_target, ctx.class_weight, ctx.class_dim
-        shape = [1] * (t.ndim + 1)
+        t, class_dim = ctx.target_along, ctx.class_dim
+        shape = [1] * t.ndim
         shape[class_dim] = ctx.n_classes
         classes = xp.reshape(xp.arange(ctx.n_classes, device=t.device), tuple(shape))
-        one_hot = classes == xp.expand_dims(t, axis=class_dim)
-        w_along = xp.expand_dims(w, axis=class_dim)
-        coefficient = xp.where(one_hot, -w_along, 0.0)
+        coefficient = xp.where(classes == t, -ctx.weight_along, 0.0)
         if ctx.reduction == "mean":
             with backend.quiet_float_errors():  # all ignored: 0/0 = nan
                 coefficient = coefficient / ctx.total_weight
@@ -218,6 +217,16 @@ class NllLoss2d(NllLoss):
     """The same loss for inputs with more dimensions, (N, C, d1, ...): PyTorch's name for it."""
 
     node_name = "NllLoss2DBackward0"
+
+
+def _with_class_dim(xp, array, class_dim: int):
+    """``array`` with a new size-1 dimension at ``class_dim``: (N,) -> (N, 1).
+
+    (A reshape: quicker than NumPy's expand_dims, which is written in Python.)
+    """
+    shape = list(array.shape)
+    shape.insert(class_dim, 1)
+    return xp.reshape(array, tuple(shape))
 
 
 def _check_targets(xp, target, keep, n_classes: int, device) -> None:
