@@ -241,6 +241,7 @@ def test_hessian_vector_product_matches_torch(device):
 FUSED_BACKWARDS = {  # operations whose backward is itself one operation, in both libraries
     "tanh": lambda x: x.tanh(),
     "sigmoid": lambda x: x.sigmoid(),
+    "relu": lambda x: x.relu(),
     "softmax": lambda x: x.softmax(1),
     "log_softmax": lambda x: x.log_softmax(1),
 }

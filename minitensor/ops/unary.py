@@ -20,6 +20,7 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.ops.operands import as_tensor_operand, float_array, promoted
 from minitensor.ops.selection import where
+from minitensor.ops.unary_backward import ReluBackward, SigmoidBackward, TanhBackward
 
 
 def _xp(t):
@@ -200,33 +201,6 @@ class Tanh(Function):
         return TanhBackward.apply(grad_output, ctx.saved_result)
 
 
-class TanhBackward(Function):
-    """out = grad_output * (1 - y * y), for y = tanh(a): tanh's backward as one operation.
-
-    ``d tanh(a)/da = 1 - tanh(a)**2``, written with the saved output y. One
-    operation instead of three (y * y, 1 - ..., grad_output * ...) is quicker,
-    and it is what PyTorch does: with ``create_graph=True`` the gradient's
-    ``grad_fn`` is this node, ``TanhBackwardBackward0``, in both libraries.
-    """
-
-    node_name = "TanhBackwardBackward0"
-
-    @staticmethod
-    def forward(ctx, grad_output, y):
-        ctx.save_for_backward(grad_output, y)
-        g, t = promoted(grad_output, y)
-        return g * (1 - t * t)
-
-    @staticmethod
-    def backward(ctx, grad):
-        grad_output, y = ctx.saved_tensors
-        # The operation is linear in grad_output (so the same formula again) and
-        # d/dy [grad_output * (1 - y**2)] = -2 y grad_output.
-        grad_g = TanhBackward.apply(grad, y) if ctx.needs_input_grad[0] else None
-        grad_y = grad * -2 * y * grad_output if ctx.needs_input_grad[1] else None
-        return grad_g, grad_y
-
-
 class Sigmoid(Function):
     """out = 1 / (1 + e ** -a)"""
 
@@ -240,31 +214,6 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return SigmoidBackward.apply(grad_output, ctx.saved_result)
-
-
-class SigmoidBackward(Function):
-    """out = grad_output * (1 - s) * s, for s = sigmoid(a): sigmoid's backward as one operation.
-
-    ``d sigmoid(a)/da = sigmoid(a) (1 - sigmoid(a))``, written with the saved
-    output s, in the order PyTorch's kernel multiplies (so rounded alike). As
-    for `TanhBackward`, PyTorch also makes this one node: ``SigmoidBackwardBackward0``.
-    """
-
-    node_name = "SigmoidBackwardBackward0"
-
-    @staticmethod
-    def forward(ctx, grad_output, s):
-        ctx.save_for_backward(grad_output, s)
-        g, y = promoted(grad_output, s)
-        return g * (1 - y) * y
-
-    @staticmethod
-    def backward(ctx, grad):
-        grad_output, s = ctx.saved_tensors
-        # Linear in grad_output; d/ds [grad_output * (s - s**2)] = grad_output * (1 - 2 s).
-        grad_g = SigmoidBackward.apply(grad, s) if ctx.needs_input_grad[0] else None
-        grad_s = grad * grad_output * (1 - 2 * s) if ctx.needs_input_grad[1] else None
-        return grad_g, grad_s
 
 
 def _sigmoid_array(xp, x):
@@ -300,9 +249,7 @@ class Relu(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        # d relu(a)/da = 0 where out <= 0 (also at 0, as in PyTorch), else 1; a nan
-        # output passes its gradient on, as PyTorch's threshold_backward does.
-        return where(ctx.saved_result <= 0, 0.0, grad_output)
+        return ReluBackward.apply(grad_output, ctx.saved_result)
 
 
 class Clamp(Function):
