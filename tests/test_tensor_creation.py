@@ -63,9 +63,9 @@ DATA_CASES = [
     "L.Tensor((2, 3)) * 0",
     "L.Tensor([])",
     "L.FloatTensor([1, 2])",
-    "L.FloatTensor(2) * 0",
+    "L.FloatTensor(2).zero_()",  # (PyTorch leaves the memory uninitialised: nan * 0 is nan)
     "L.DoubleTensor([1, 2])",
-    "L.DoubleTensor(2, 2) * 0",
+    "L.DoubleTensor(2, 2).zero_()",
     "L.LongTensor([1.5, 2])",
     "L.IntTensor([1, 2])",
     "L.BoolTensor([1, 0])",
