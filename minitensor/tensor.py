@@ -111,9 +111,16 @@ class Tensor:
     @classmethod
     def _wrap(cls, array, device: backend.device | None) -> Tensor:
         """A tensor around an existing array (no copy), without autograd state."""
+        # Every operation's result is made here, so this repeats _set_fields
+        # inline (a method call costs as much as two of its lines).
         device = device or backend.CPU
+        if type(array) is not np.ndarray:  # (as_array's quick case, decided here)
+            array = backend.as_array(array, device)
         t = cls.__new__(cls)
-        t._set_fields(backend.as_array(array, device), device)
+        t._array = array
+        t._device = device
+        t._dtype = _dtypes.from_array_dtype(array.dtype)
+        t._version_counter = _VersionCounter()
         return t
 
     # ------------------------------------------------------------------

@@ -184,7 +184,7 @@ class Function:
         tensors = [a for a in args if isinstance(a, Tensor)]
         device = _common_device(tensors)
         ctx = FunctionCtx()
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         record = grad_mode.is_grad_enabled() and True in ctx.needs_input_grad
 
         result = _forward(cls, ctx, args)
