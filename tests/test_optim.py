@@ -277,11 +277,40 @@ def test_param_group_as_a_set_fails_like_torch():
     assert error_of(lambda: add_set(mt, optim)) == error_of(lambda: add_set(torch, torch.optim))
 
 
-def test_optimizer_repr_lists_the_settings():
-    text = repr(optim.SGD([mt.ones(1, requires_grad=True)], lr=0.1, momentum=0.9))
-    assert text.startswith("SGD (\nParameter Group 0\n")
-    assert "    lr: 0.1\n" in text and "    momentum: 0.9\n" in text
-    assert text.endswith(")")
+OPTIONS = [
+    ("SGD", {"lr": 0.1, "momentum": 0.9}),
+    ("SGD", {"lr": 0.1, "foreach": True, "fused": False}),
+    ("Adam", {}),
+    ("Adam", {"lr": 0.01, "foreach": False, "capturable": True, "decoupled_weight_decay": True}),
+    ("AdamW", {"fused": True}),
+]
+
+
+@pytest.mark.parametrize(("opt_name", "kwargs"), OPTIONS)
+def test_optimizer_repr_and_param_groups_match_torch(opt_name, kwargs):
+    ours = getattr(optim, opt_name)([mt.ones(1, requires_grad=True)], **kwargs)
+    theirs = getattr(torch.optim, opt_name)([torch.ones(1, requires_grad=True)], **kwargs)
+    assert repr(ours) == repr(theirs)
+    ours_group, their_group = ours.param_groups[0], theirs.param_groups[0]
+    assert list(ours_group) == list(their_group)  # the same keys in the same order
+    assert {k: v for k, v in ours_group.items() if k != "params"} == {
+        k: v for k, v in their_group.items() if k != "params"
+    }
+    assert repr(ours.state_dict()) == repr(theirs.state_dict())  # printed as PyTorch prints it
+
+
+def test_adam_with_decoupled_weight_decay_is_adamw():
+    kwargs = {"lr": 0.01, "weight_decay": 0.1}
+    opt, *_ = train_side_by_side("Adam", {**kwargs, "decoupled_weight_decay": True})
+    reference, *_ = train_side_by_side("AdamW", kwargs)
+    for p, q in zip(opt.param_groups[0]["params"], reference.param_groups[0]["params"]):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam", "AdamW"])
+def test_differentiable_steps_are_refused_clearly(opt_name):
+    with pytest.raises(NotImplementedError, match="differentiable=True is not supported"):
+        getattr(optim, opt_name)([mt.ones(1, requires_grad=True)], lr=0.1, differentiable=True)
 
 
 @pytest.fixture

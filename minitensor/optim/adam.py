@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from minitensor import backend
 from minitensor.creation import tensor, zeros_like
-from minitensor.optim.optimizer import Optimizer
+from minitensor.optim.optimizer import Optimizer, check_implementation_options
 
 
 class Adam(Optimizer):
@@ -34,7 +34,12 @@ class Adam(Optimizer):
         weight_decay: float = 0,
         amsgrad: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
     ):
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -53,10 +58,14 @@ class Adam(Optimizer):
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
             "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,  # True makes it AdamW (see step)
         }
+        check_implementation_options(differentiable)
         super().__init__(params, defaults)
-
-    _decoupled_weight_decay = False
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()``'s loss."""
@@ -77,7 +86,7 @@ class Adam(Optimizer):
                 g = -p.grad._array if group["maximize"] else p.grad._array
                 state["step"]._array += 1
                 if weight_decay != 0:
-                    if self._decoupled_weight_decay:  # AdamW: shrink p itself
+                    if group["decoupled_weight_decay"]:  # AdamW: shrink p itself
                         p._array *= 1 - lr * weight_decay
                     else:
                         g = g + weight_decay * p._array
@@ -100,9 +109,10 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay: p = p * (1 - lr * weight_decay) before the Adam step."""
+    """Adam with decoupled weight decay: p = p * (1 - lr * weight_decay) before the Adam step.
 
-    _decoupled_weight_decay = True
+    The same as ``Adam(..., decoupled_weight_decay=True)``.
+    """
 
     def __init__(
         self,
@@ -114,5 +124,13 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+        super().__init__(
+            params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, foreach=foreach,
+            capturable=capturable, differentiable=differentiable, fused=fused,
+            decoupled_weight_decay=True,
+        )  # fmt: skip

@@ -25,6 +25,23 @@ from minitensor.autograd.grad_mode import enable_grad
 from minitensor.tensor import Tensor
 
 
+def check_implementation_options(differentiable: bool) -> None:
+    """Refuse what minitensor cannot do among PyTorch's implementation options.
+
+    ``foreach`` and ``fused`` pick a faster kernel for many tensors at once,
+    ``capturable`` one that CUDA graphs can record: in PyTorch they give the
+    same numbers, and minitensor has one implementation, so the optimizers
+    accept them and keep them in their parameter groups (as PyTorch shows
+    them). ``differentiable=True`` would let autograd record the step itself,
+    which minitensor's optimizers do not do.
+    """
+    if differentiable:
+        raise NotImplementedError(
+            "minitensor's optimizers update parameters outside autograd: "
+            "differentiable=True is not supported"
+        )
+
+
 class Optimizer:
     """Base class: ``Optimizer(params, defaults)``; subclasses write ``step()``.
 
@@ -71,7 +88,10 @@ class Optimizer:
                 )
             if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
-        group = {**self.defaults, **param_group, "params": params}
+        # PyTorch's order: the group's own keys ("params" first), then the defaults it lacks.
+        group = {**param_group, "params": params}
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
         if len(params) != len(set(params)):
             warnings.warn(
                 "optimizer contains a parameter group with duplicate parameters; in future, "
@@ -123,7 +143,8 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 index_of.setdefault(p, len(index_of))
-            groups.append({**group, "params": [index_of[p] for p in group["params"]]})
+            settings = {k: v for k, v in group.items() if k != "params"}
+            groups.append({**settings, "params": [index_of[p] for p in group["params"]]})
         state = {
             index_of[p]: {k: _copy(v) if isinstance(v, Tensor) else v for k, v in s.items()}
             for p, s in self.state.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from minitensor import backend
-from minitensor.optim.optimizer import Optimizer
+from minitensor.optim.optimizer import Optimizer, check_implementation_options
 from minitensor.tensor import Tensor
 
 
@@ -40,6 +40,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ):
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -56,7 +59,11 @@ class SGD(Optimizer):
             "weight_decay": weight_decay,
             "nesterov": nesterov,
             "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
         }
+        check_implementation_options(differentiable)
         super().__init__(params, defaults)
 
     def step(self, closure=None):
