@@ -712,6 +712,36 @@ LOSS_CASES = {
         _probabilities(4, 3) / 2,
         {"weight": RNG.random(3)},
     ),
+    "cross_entropy_smoothing": (
+        "cross_entropy",
+        RNG.normal(size=(6, 5)),
+        np.array([0, 4, 1, 1, 2, 3]),
+        {"label_smoothing": 0.1},
+    ),
+    "cross_entropy_smoothing_weight_ignore": (
+        "cross_entropy",
+        RNG.normal(size=(6, 5)),
+        np.array([0, 4, 1, 1, 2, 3]),
+        {"weight": RNG.random(5), "ignore_index": 1, "label_smoothing": 0.25},
+    ),
+    "cross_entropy_smoothing_all": (
+        "cross_entropy",
+        RNG.normal(size=(2, 3, 4)),
+        np.array([[0, 1, 2, 2], [1, 1, 0, 2]]),
+        {"label_smoothing": 1.0},
+    ),
+    "cross_entropy_smoothing_1d": (
+        "cross_entropy",
+        RNG.normal(size=(5,)),
+        np.array(3),
+        {"label_smoothing": 0.3},
+    ),
+    "cross_entropy_smoothing_probabilities": (
+        "cross_entropy",
+        RNG.normal(size=(4, 3)),
+        _probabilities(4, 3),
+        {"label_smoothing": 0.2},
+    ),
 }
 
 
@@ -756,7 +786,7 @@ def test_loss_matches_torch(case, reduction, device):
     assert out.dtype.name == str(expected.dtype).removeprefix("torch.")
     assert out.device == mt.device(device if device == "cpu" else "cuda:0")
     assert close(out, expected)
-    if not (case == "cross_entropy_probabilities" and reduction == "mean"):
+    if not (case.startswith("cross_entropy_") and "probabilities" in case and reduction == "mean"):
         # (PyTorch divides by the batch size with DivBackward1, its name for a
         # division by a Python number; minitensor's Div has one name.)
         assert out.grad_fn.name() == expected.grad_fn.name()
@@ -767,6 +797,20 @@ def test_loss_matches_torch(case, reduction, device):
     assert close(mx.grad, tx.grad)
     if target_grad:
         assert close(mt_target.grad, tt.grad)
+
+
+@pytest.mark.parametrize("smoothing", [1.5, 1.0000001, 2, 1e9, -0.5])
+def test_label_smoothing_out_of_range_as_torch(smoothing):
+    results = []
+    for lib in (mt, torch):
+        try:
+            loss = lib.nn.functional.cross_entropy(
+                lib.ones(2, 3), lib.tensor([0, 1]), label_smoothing=smoothing
+            )
+            results.append(round(loss.item(), 5))
+        except RuntimeError as error:
+            results.append(str(error))
+    assert results[0] == results[1]
 
 
 def test_cross_entropy_graph_is_log_softmax_then_nll_like_torch():

@@ -347,16 +347,54 @@ def cross_entropy(
 
     ``input`` holds unnormalised scores (logits) of shape (N, C); ``target``
     the class indices (N,), or class probabilities shaped like ``input``.
+
+    ``label_smoothing`` = s trains towards a softer target: probability
+    1 - s on the right class plus s spread evenly over all C classes.
     """
     reduction = _reduction(reduction, size_average, reduce)
-    if label_smoothing != 0.0:
-        raise NotImplementedError("minitensor's cross_entropy has no label_smoothing")
+    if label_smoothing > 1.0:  # (PyTorch checks only this side)
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
     class_dim = 0 if input.ndim == 1 else 1
     if target.shape == input.shape:  # one probability per class, not a class index
+        if label_smoothing > 0.0:
+            n_classes = input.shape[class_dim]
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
         return _cross_entropy_probabilities(input, target, weight, reduction, class_dim)
     _check_class_targets(input, target)
     _check_class_weight(input, weight)
-    return _nll(log_softmax(input, class_dim), target, weight, reduction, ignore_index)
+    log_probs = log_softmax(input, class_dim)
+    loss = _nll(log_probs, target, weight, reduction, ignore_index)
+    if label_smoothing > 0.0:
+        # (1 - s) * the usual loss + s * the loss against "every class equally likely"
+        n_classes = input.shape[class_dim]
+        uniform = _uniform_target_loss(log_probs, target, weight, reduction, ignore_index)
+        loss = (1 - label_smoothing) * loss + uniform * (label_smoothing / n_classes)
+    return loss
+
+
+def _uniform_target_loss(log_probs, target, weight, reduction, ignore_index):
+    """-sum_c w_c log p_c per sample (0 for ignored targets), reduced as nll_loss reduces.
+
+    Times 1/C, this is the cross-entropy against a uniform target: the part
+    of the loss that label smoothing adds (PyTorch's formula and order).
+    """
+    class_dim = 0 if log_probs.ndim == 1 else 1
+    if weight is not None:  # reshaped to broadcast along the class dimension
+        shape = [1] * log_probs.ndim
+        shape[class_dim] = weight.shape[0]
+        per_sample = -(log_probs * weight.reshape(*shape)).sum(class_dim)
+    else:
+        per_sample = -log_probs.sum(class_dim)
+    ignored = target == ignore_index
+    per_sample = per_sample.masked_fill(ignored, 0.0)
+    if reduction == "none":
+        return per_sample
+    if reduction == "sum":
+        return per_sample.sum()
+    # "mean" divides by what nll_loss divides by: the total weight of the kept targets.
+    kept = target[~ignored]
+    total = weight[kept].sum() if weight is not None else kept.numel()
+    return per_sample.sum() / total
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, class_dim):
