@@ -22,8 +22,8 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.nn import losses
+from minitensor.ops import arithmetic, matmul, unary
 from minitensor.ops import inplace as inplace_ops
-from minitensor.ops import matmul, unary
 from minitensor.ops import softmax as softmax_ops
 from minitensor.tensor import Tensor
 
@@ -417,4 +417,4 @@ def _cross_entropy_probabilities(input, target, weight, reduction, class_dim):
     if reduction == "sum":
         return total
     n_samples = input.numel() // input.shape[class_dim] if input.numel() else 0
-    return total / n_samples
+    return arithmetic.div_by_number(total, n_samples)

@@ -144,6 +144,16 @@ class Div(Function):
         return grad_a, grad_b
 
 
+class DivByNumber(Div):
+    """out = a / number, when minitensor's own formulas divide (a mean's 1/n, say)
+
+    The same operation as `Div`; PyTorch's own code divides by a number with
+    another overload, which shows up in graphs as ``DivBackward1``.
+    """
+
+    node_name = "DivBackward1"
+
+
 class DivRounded(Function):
     """out = a / b rounded down (``"floor"``) or toward zero (``"trunc"``)"""
 
@@ -323,6 +333,11 @@ def div(a, b, *, rounding_mode=None):
     if rounding_mode is None:
         return Div.apply(a, b)
     return DivRounded.apply(a, b, rounding_mode)
+
+
+def div_by_number(a, number):
+    """``a / number`` in minitensor's own formulas (``DivBackward1`` in graphs, as in PyTorch)."""
+    return DivByNumber.apply(*binary_operands(a, number))
 
 
 def rdiv(a, number):

@@ -24,6 +24,7 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
+from minitensor.ops.arithmetic import div_by_number
 from minitensor.ops.selection import where
 from minitensor.ops.shape import normalize_dims
 
@@ -129,7 +130,8 @@ class Mean(Function):
         if is_grad_enabled():
             # Recording a graph (create_graph=True): PyTorch's order, expand then divide,
             # so the gradient's grad_fn is a division, as in PyTorch.
-            grad = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim) / ctx.count
+            expanded = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
+            grad = div_by_number(expanded, ctx.count)
         else:
             # The same numbers (each element is grad_output / n either way), but dividing
             # the small reduced gradient first leaves the expansion a view: no full-size array.

@@ -43,6 +43,7 @@ _SYMBOLS = {
     "SubBackward0": "-",
     "MulBackward0": "*",
     "DivBackward0": "/",
+    "DivBackward1": "/",
     "PowBackward1": "**",
     "MmBackward0": "@",
     "MvBackward0": "@",
