@@ -30,11 +30,13 @@ from minitensor.data import batches, load_digits_split, make_moons, progress
 # hook into each other, so no straight line separates them: the network has to learn a
 # curved boundary. `make_moons` draws the points (seeded, so everyone gets the same ones).
 #
-# We take 50 points. That is few, on purpose: the scalar engine builds one graph node per
-# multiplication, and 50 points already make a graph of tens of thousands of nodes per step.
+# We take 100 points, the size of micrograd's classic demo (the network and the loss below
+# are that demo's too). That is still a small data set, and it has to be: the scalar engine
+# builds one graph node for every single arithmetic operation, so 100 points make a graph
+# of more than 60,000 nodes for each training step.
 
 # %%
-X, y = make_moons(50, noise=0.1, seed=3)
+X, y = make_moons(100, noise=0.1, seed=3)
 print("X:", X.shape, X.dtype, "  y:", y.shape, y.dtype)
 print(X[:3])
 print(y[:3])
@@ -46,7 +48,7 @@ print(y[:3])
 # %%
 fig, ax = plt.subplots(figsize=(5, 3.5))
 ax.scatter(X[:, 0].numpy(), X[:, 1].numpy(), c=y.numpy(), cmap="coolwarm", edgecolors="k")
-ax.set_title("two moons: 50 points, 2 classes")
+ax.set_title("two moons: 100 points, 2 classes")
 plt.show()
 
 # %% [markdown]
@@ -86,7 +88,7 @@ labels = (y * 2 - 1).tolist()  # 0/1 -> -1/+1
 
 
 def scalar_loss(model):
-    """Mean hinge loss + L2 over the 50 points, and the accuracy."""
+    """Mean hinge loss + L2 over the 100 points, and the accuracy."""
     scores = [model(x) for x in inputs]
     losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
@@ -179,7 +181,7 @@ plt.show()
 # ## The same network with tensors
 #
 # Now the PyTorch way. `nn.Sequential` chains layers; `nn.Linear(2, 16)` holds a 16×2
-# weight matrix and 16 biases as two tensors, and computes `x @ W.T + b` for **all 50 points
+# weight matrix and 16 biases as two tensors, and computes `x @ W.T + b` for **all 100 points
 # at once**. Same architecture as before: 2 → 16 → 16 → 1 with ReLUs in between.
 
 # %%
@@ -196,7 +198,7 @@ print("number of parameters:", sum(p.numel() for p in net.parameters()))
 
 # %% [markdown]
 # Again 337 parameters, now in 6 tensors instead of 337 Values. The loss is the same formula,
-# written with tensor operations: `scores` is a tensor of 50 numbers, and one `F.relu` applies
+# written with tensor operations: `scores` is a tensor of 100 numbers, and one `F.relu` applies
 # the hinge to all of them.
 #
 # The update `p.data -= lr * p.grad` is done by an **optimizer**: `optim.SGD` keeps the list of
@@ -208,7 +210,7 @@ signs = (y * 2 - 1).float()  # -1/+1, as a float tensor
 
 
 def tensor_loss(net):
-    scores = net(X).squeeze(1)  # (50, 1) -> (50,)
+    scores = net(X).squeeze(1)  # (100, 1) -> (100,)
     data_loss = F.relu(1 - signs * scores).mean()
     reg_loss = 1e-4 * sum((p * p).sum() for p in net.parameters())
     accuracy = ((scores > 0) == (signs > 0)).float().mean().item()
@@ -237,9 +239,9 @@ print("nodes in the tensor graph:", len(topological_order([loss.grad_fn])))
 
 # %% [markdown]
 # The time of one forward and backward pass shows the same thing. Your numbers will differ
-# (so the tests ignore them), but expect the tensor step to be tens of times faster. And the
-# gap grows with the data: a hundred times more points make the scalar step a hundred times
-# slower (a hundred times more nodes), while the tensor step stays about as fast (the same
+# (so the tests ignore them), but expect the tensor step to be tens to hundreds of times
+# faster. And the gap grows with the data: ten times more points make the scalar step ten
+# times slower (ten times more nodes), while the tensor step stays about as fast (the same
 # 36 nodes, each working on longer arrays).
 
 # %%
@@ -264,7 +266,7 @@ print(f"tensors are about {scalar_seconds / tensor_seconds:.0f} times faster her
 
 # %% [markdown]
 # Both networks separate the moons, with different boundaries: they started from different
-# random weights, and 50 points leave a lot of freedom in between.
+# random weights, and 100 points still leave a lot of freedom in between.
 
 
 # %%
