@@ -100,6 +100,7 @@ class Tensor:
     _base: Tensor | None = None  # the tensor whose memory a view shares
     _accumulator: Any = None  # weak reference to this leaf's AccumulateGrad node
     _retains_grad = False
+    _backward_hooks: Any = None  # a leaf's register_hook hooks (an OrderedDict)
     _wrapped_number = False  # made from a Python number, for type promotion
 
     def _set_fields(self, array, device: backend.device) -> None:
@@ -283,6 +284,20 @@ class Tensor:
     @property
     def retains_grad(self) -> bool:
         return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` with this tensor's complete gradient during backward.
+
+        If the hook returns a tensor, it replaces the gradient for later hooks,
+        ``.grad`` and the rest of the backward pass. Returns a handle whose
+        ``remove()`` removes the hook (see `minitensor.autograd.hooks`).
+
+            >>> y = x * 3
+            >>> handle = y.register_hook(lambda grad: print(grad))
+        """
+        from minitensor.autograd.hooks import register_tensor_hook
+
+        return register_tensor_hook(self, hook)
 
     def _accumulate_grad(self, grad: Tensor) -> None:
         """Add a finished gradient into ``.grad`` (called by the backward engine)."""

@@ -36,6 +36,15 @@ with:
 ``release()``
     Frees what the node saved for its backward (called after the node's step
     unless the caller asked to keep the graph).
+``hooks`` and ``run_hooks(grad_output)``
+    ``hooks`` is empty (or None) for a node without hooks, and the engine
+    then skips this step: testing one attribute is all it costs. Otherwise
+    the engine first calls ``run_hooks`` with the node's complete gradient
+    and uses what it returns, for ``chain_rule``, ``accumulate`` and the
+    `Step`. This is how ``tensor.register_hook(hook)`` works: the hook sees
+    the gradient with respect to the tensor once every path has delivered
+    its share, and may replace it (see `minitensor.autograd.hooks`).
+    `Value` has no hooks (``hooks = ()``).
 
 Nodes are used as dictionary keys and set members, which compare objects by
 identity as long as a node class does not define ``__eq__``/``__hash__``
@@ -54,7 +63,8 @@ class Step(NamedTuple):
     Attributes:
         number: 0 for the first node processed (the output), then 1, 2, ...
         node: the node processed.
-        grad_output: the node's complete gradient (sum of every path's share).
+        grad_output: the node's complete gradient (sum of every path's share),
+            after the node's hooks if it has any.
         parents: the node's inputs (``node.parents`` at the time of the step).
         grad_inputs: what the node sent to each input, aligned with ``parents``.
     """
@@ -132,7 +142,7 @@ def backward_steps(
 
     Gradients arriving at a node from several paths are added up here, in
     ``pending``, before the node is processed: that sum is the multivariable
-    chain rule.
+    chain rule. A node's hooks therefore see the sum, once.
     """
     order = topological_order(roots)
     wanted = None if only_to is None else _nodes_leading_to(order, only_to)
@@ -148,6 +158,8 @@ def backward_steps(
             continue
         if wanted is not None and node not in wanted:
             continue
+        if node.hooks:  # tensor.register_hook: the hooks may replace the gradient
+            grad_output = node.run_hooks(grad_output)
         parents = node.parents
         grad_inputs = tuple(node.chain_rule(grad_output, create_graph))
         if len(grad_inputs) != len(parents):

@@ -28,17 +28,19 @@ instead compute forward with tensor operations and return a tensor.
 
 Leaf tensors that require grad are represented in the graph by an
 `AccumulateGrad` node, whose only job is to add the gradient that reaches it
-into ``tensor.grad``.
+into ``tensor.grad`` (after the leaf's hooks, if it has any).
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from minitensor import backend
 from minitensor.autograd import anomaly, grad_mode
 from minitensor.autograd.grad_mode import is_grad_enabled, set_grad_enabled
+from minitensor.autograd.hooks import run_tensor_hooks
 
 if TYPE_CHECKING:
     from minitensor.tensor import Tensor
@@ -305,10 +307,13 @@ class BackwardNode:
         parents: the graph nodes of the tensor inputs (``None`` for an input
             that needs no gradient), in order. PyTorch calls them
             ``next_functions``.
+        hooks: the hooks registered with ``register_hook`` on the tensor this
+            node computed (None until there is one; see `autograd.hooks`).
     """
 
     __slots__ = (
-        "__weakref__", "_forward_stack", "_inputs", "_retained", "ctx", "function", "parents"
+        "__weakref__", "_forward_stack", "_inputs", "_retained", "ctx", "function", "hooks",
+        "parents",
     )  # fmt: skip
 
     def __init__(self, function, ctx, args):
@@ -325,6 +330,7 @@ class BackwardNode:
         self._inputs = tuple(inputs)
         self.parents = tuple(parents)
         self._retained: list = []  # weak references to tensors that called retain_grad()
+        self.hooks: OrderedDict | None = None  # the output tensor's register_hook hooks
         # With anomaly detection on, remember where in the user's code this node was made.
         self._forward_stack = anomaly.forward_stack() if anomaly.is_anomaly_enabled() else None
 
@@ -346,6 +352,10 @@ class BackwardNode:
         return f"<{name} object at {hex(id(self))}>"
 
     # --- the engine protocol -------------------------------------------------
+
+    def run_hooks(self, grad_output):
+        """The gradient after the output tensor's hooks (the engine calls this only if any)."""
+        return run_tensor_hooks(self.hooks, grad_output)
 
     def chain_rule(self, grad_output, create_graph: bool = False) -> list:
         """Call the Function's backward and check each gradient it returns."""
@@ -425,6 +435,15 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+    @property
+    def hooks(self):
+        """The leaf's own hooks: they live in the tensor, which outlives this node."""
+        return self.variable._backward_hooks
+
+    def run_hooks(self, grad_output):
+        """The gradient after the leaf's hooks, before it goes into ``.grad``."""
+        return run_tensor_hooks(self.variable._backward_hooks, grad_output)
 
     def chain_rule(self, grad_output, create_graph: bool = False) -> tuple:
         return ()

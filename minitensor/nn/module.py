@@ -24,25 +24,17 @@ without the model listing them. Everything else (``zero_grad``,
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.grad_mode import no_grad
+from minitensor.nn import hooks as _hooks
+from minitensor.nn import state_dict as _state_dict
 from minitensor.nn.parameter import Parameter
 from minitensor.tensor import Tensor
-
-
-class _IncompatibleKeys(namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What ``load_state_dict`` returns: the keys it did not find, and those it did not use."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
+from minitensor.utils.hooks import RemovableHandle
 
 
 class Module:
@@ -61,6 +53,12 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        # Forward hooks by handle id; the *_with_kwargs dicts mark the hooks
+        # registered with with_kwargs=True (both as in PyTorch).
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks_with_kwargs", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -68,7 +66,47 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks):
+            return self.forward(*args, **kwargs)  # the usual case: no hooks, no detour
+        return _hooks.call_with_hooks(self, args, kwargs)
+
+    # ------------------------------------------------------------------
+    # Forward hooks: functions called before and after every forward
+    # (the machinery is in minitensor.nn.hooks)
+    # ------------------------------------------------------------------
+
+    def register_forward_pre_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every ``forward``; it may change the arguments.
+
+        ``args`` is the tuple of positional arguments. The hook returns None
+        (keep them) or the new arguments (a value that is not a tuple is
+        wrapped in one). With ``with_kwargs=True`` it is called as
+        ``hook(module, args, kwargs)`` and returns None or ``(args, kwargs)``.
+        ``prepend=True`` runs it before the hooks registered earlier.
+        Returns a handle: ``handle.remove()`` removes the hook.
+        """
+        return _hooks.add_hook(
+            self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs, hook, prepend, with_kwargs
+        )
+
+    def register_forward_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every ``forward``; it may replace the output.
+
+        The hook returns None (keep the output) or the new output. With
+        ``with_kwargs=True`` it is called as ``hook(module, args, kwargs, output)``.
+        ``prepend=True`` runs it before the hooks registered earlier.
+        Returns a handle: ``handle.remove()`` removes the hook.
+
+            >>> layer = nn.Linear(2, 3)
+            >>> handle = layer.register_forward_hook(lambda m, args, out: print(out.shape))
+        """
+        return _hooks.add_hook(
+            self._forward_hooks, self._forward_hooks_with_kwargs, hook, prepend, with_kwargs
+        )
 
     # ------------------------------------------------------------------
     # Registration by attribute assignment
@@ -280,19 +318,11 @@ class Module:
 
         The tensors share memory with the parameters but are detached from
         autograd (``keep_vars=True`` gives the Parameters themselves).
+        (The machinery is in `minitensor.nn.state_dict`.)
         """
-        destination = OrderedDict() if destination is None else destination
-        for name, value in [*self._parameters.items(), *self._buffers.items()]:
-            if value is not None:
-                destination[prefix + name] = value if keep_vars else value.detach()
-        for name, child in self._modules.items():
-            if child is not None:
-                child.state_dict(
-                    destination=destination, prefix=f"{prefix}{name}.", keep_vars=keep_vars
-                )
-        return destination
+        return _state_dict.state_dict(self, destination, prefix, keep_vars)
 
-    def load_state_dict(self, state_dict, strict: bool = True) -> _IncompatibleKeys:
+    def load_state_dict(self, state_dict, strict: bool = True) -> _state_dict._IncompatibleKeys:
         """Copy the tensors of ``state_dict`` into this module's parameters and buffers.
 
         With ``strict=True`` (the default) the keys must match exactly; the
@@ -300,39 +330,7 @@ class Module:
         Shapes must always match; values are converted to each parameter's
         dtype and device.
         """
-        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = self.state_dict(keep_vars=True)
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        errors = []
-        if strict and missing:
-            errors.append(f"Missing key(s) in state_dict: {_quoted(missing)}. ")
-        if strict and unexpected:
-            errors.append(f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            source = state_dict[key]
-            if not isinstance(source, Tensor):
-                errors.append(
-                    f'While copying the parameter named "{key}", expected minitensor.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(source)}"
-                )
-            elif source.shape != target.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {source.shape} from "
-                    f"checkpoint, the shape in current model is {target.shape}."
-                )
-            else:
-                with no_grad():
-                    target.copy_(source)
-        if errors:
-            body = "\n\t".join(errors)
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t{body}"
-            )
-        return _IncompatibleKeys(missing, unexpected)
+        return _state_dict.load_state_dict(self, state_dict, strict)
 
     # ------------------------------------------------------------------
     # Moving to a device or dtype: every parameter, buffer and gradient
@@ -431,10 +429,6 @@ def _indent(text: str, spaces: int) -> str:
     """Indent every line but the first (a child's repr inside its parent's)."""
     first, *rest = text.split("\n")
     return "\n".join([first] + [" " * spaces + line for line in rest])
-
-
-def _quoted(keys: list[str]) -> str:
-    return ", ".join(f'"{key}"' for key in keys)
 
 
 def _type_name(value: Any) -> str:

@@ -218,6 +218,9 @@ class Value:
         """The operation that made this Value ("" for an input)."""
         return self._op
 
+    # No gradient hooks on Values: the engine tests this and skips the step.
+    hooks = ()
+
     def chain_rule(self, grad_output: float, create_graph: bool = False) -> list:
         """What this node sends to each input: upstream gradient x local derivative."""
         return [grad_output * local for local in self._local_grads]
