@@ -370,3 +370,31 @@ def test_gpu_graphs_draw_and_step_like_cpu_ones(standin_gpu):
     assert "dy/dx = ([1.0, 2.0] via x*x) + ([1.0, 2.0] via x*x) = [2.0, 4.0]" in texts_cpu[-1]
     assert source_gpu == source_cpu.replace("float32", "float32 cuda:0")
     assert x_gpu.grad.cpu().tolist() == x_cpu.grad.tolist() == [2.0, 4.0]
+
+
+def test_hooks_are_shown_and_their_gradients_used_as_in_torch():
+    grads = {}
+    for lib in (mt, torch):
+        a = lib.tensor([2.0], requires_grad=True)
+        b = a * a
+        c = b + b
+        c.register_hook(lambda g: g * 3)
+        b.register_hook(lambda g: g * 10)
+        loss = c.sum()
+        if lib is torch:
+            loss.backward()
+            grads[lib] = a.grad.item()
+            continue
+        with viz.Stepper(loss, names={"a": a, "b": b, "c": c, "loss": loss}, keep_grads=True) as s:
+            texts = []
+            while not s.done:
+                s.next()
+                texts.append(s.explanation)
+            grads[lib] = a.grad.item()
+    assert grads[mt] == grads[torch] == 240.0
+    (step_b,) = [t for t in texts if "(the node of b)" in t]
+    # The sum over the two paths is shown without a wrong total; the hooks' result follows.
+    assert "dloss/db = ([3.0] via c) + ([3.0] via c)\n" in step_b
+    assert "they ran on dloss/db and what they returned, [60.0], is the gradient used" in step_b
+    (step_a,) = [t for t in texts if "AccumulateGrad of the leaf a" in t]
+    assert "= [240.0]" in step_a and "Hooks are registered" not in step_a

@@ -107,21 +107,38 @@ def _is(parent, uses: dict) -> str:
 def _gradient_lines(model, step, contributions: list) -> list[str]:
     """Where the node's gradient came from: the seed, one path, or a sum over paths."""
     node, total = step.node, fmt.grad_text(step.grad_output)
+    lines = _received_lines(model, step, contributions, total)
+    if getattr(node, "hooks", None):  # tensor.register_hook: the gradient went through them
+        received = _dl(model, node)
+        lines.append(
+            f"Hooks are registered on it (register_hook): they ran on {received} and what "
+            f"they returned, {total}, is the gradient used from here on."
+        )
+    return lines
+
+
+def _received_lines(model, step, contributions: list, total: str) -> list[str]:
+    """The seed, one path, or the sum over paths (the sum before any hooks)."""
+    node = step.node
     if step.number == 0 and not contributions:
         return [f"{_dl(model, node)} = {total}: the seed, the output's gradient w.r.t. itself."]
     if len(contributions) == 1:
-        sender, _ = contributions[0]
+        sender, grad = contributions[0]
         return [
-            f"{_dl(model, node)} = {total} (from {model.names[sender]}, its only path).",
+            f"{_dl(model, node)} = {fmt.grad_text(grad)} (from {model.names[sender]}, its only "
+            "path).",
             "Its gradient is complete.",
         ]
     terms = [f"({fmt.grad_text(g)} via {model.names[s]})" for s, g in contributions]
     if len(terms) > MAX_TERMS:
         terms = [*terms[: MAX_TERMS - 1], f"... ({len(terms) - MAX_TERMS + 1} more)"]
+    total_of_paths = " + ".join(terms)
+    if not getattr(node, "hooks", None):  # (with hooks, the sum is not what they returned)
+        total_of_paths += f" = {total}"
     return [
         f"{len(contributions)} paths reach {model.names[node]}: their contributions add up "
         "(the multivariable chain rule):",
-        f"{_dl(model, node)} = " + " + ".join(terms) + f" = {total}",
+        f"{_dl(model, node)} = {total_of_paths}",
         "Every path has arrived: the gradient is complete.",
     ]
 

@@ -76,6 +76,10 @@ class Stepper:
             ``close()`` restore the gradients the graph had before).
         rankdir, show_data, max_nodes, renderer: as in `draw`.
         interval: milliseconds per step when playing.
+
+    Hooks registered with ``tensor.register_hook`` run whenever the stepper
+    runs the pass: once to count the steps, at each step, and again when
+    Previous replays the pass from the start.
     """
 
     def __init__(
