@@ -14,7 +14,7 @@ Where things are:
 * ``scalar/``: Value and a micrograd-style MLP; ``nn/``, ``optim/``; ``viz/``
 """
 
-from minitensor import autograd, cuda, data, nn, optim, return_types, viz
+from minitensor import autograd, cuda, data, nn, optim, return_types, utils, viz
 from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitensor.backend import device
 from minitensor.creation import (

@@ -431,7 +431,8 @@ class AccumulateGrad:
         self.variable = variable
 
     def name(self) -> str:
-        return "AccumulateGrad"
+        # PyTorch's C++ class name, with the library's namespace (its repr says "AccumulateGrad").
+        return "minitensor::autograd::AccumulateGrad"
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
