@@ -185,6 +185,43 @@ L.backward()
 print("dL/da =", a.grad)
 
 # %% [markdown]
+# ### Watching gradients arrive: `register_hook`
+#
+# `b` and `c` are not leaves, so they keep no `.grad`. To see the gradient that reaches such
+# a tensor, attach a function to it: `t.register_hook(f)` makes `backward()` call `f(grad)`
+# with the finished gradient of `L` with respect to `t`. Printing is the simplest hook.
+# (`register_hook` is PyTorch's; it works the same there.)
+
+# %%
+a = mt.tensor([4.0], requires_grad=True)
+w1, w2 = mt.tensor([2.0], requires_grad=True), mt.tensor([5.0], requires_grad=True)
+w3, w4 = mt.tensor([9.0], requires_grad=True), mt.tensor([7.0], requires_grad=True)
+b = w1 * a
+c = w2 * a
+L = 10 - (w3 * b + w4 * c)
+b.register_hook(lambda grad: print("dL/db arrives:", grad))
+c.register_hook(lambda grad: print("dL/dc arrives:", grad))
+a.register_hook(lambda grad: print("dL/da arrives:", grad, "(both paths added)"))
+L.backward()
+
+# %% [markdown]
+# ### A hook can change the gradient
+#
+# If the hook returns a tensor, that tensor replaces the gradient for everything further
+# down the graph. Returning zeros for `c` cuts the path through `c`: `a` now receives only
+# the path through `b`, $-9 \times 2 = -18$. (Real uses are gentler: clipping gradients that
+# grow too large, for instance.)
+
+# %%
+a = mt.tensor([4.0], requires_grad=True)
+b = w1 * a
+c = w2 * a
+L = 10 - (w3 * b + w4 * c)
+c.register_hook(lambda grad: grad * 0)
+L.backward()
+print("dL/da with the path through c cut:", a.grad)
+
+# %% [markdown]
 # ## 3. A reduction: the mean
 #
 # A loss is one number, usually computed from many. Here `x` is a 2×2 tensor of ones;
