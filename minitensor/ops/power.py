@@ -49,17 +49,13 @@ class PowScalar(Function):
         if not a.dtype.is_floating_point and isinstance(k, int) and k < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         x, y = promoted(a, as_tensor_operand(k, a))
-        if k == 2:
-            # a ** 2 is a * a: the same correctly rounded square, in one multiply instead of
-            # the general power (PyTorch computes its squares the same way).
-            return x * x
-        return _power(x, y, _xp(a))
+        return _power_by_number(x, y, k, _xp(a))
 
     @staticmethod
     def backward(ctx, grad_output):
         (a,) = ctx.saved_tensors
         k = ctx.k
-        if k == 0:
+        if k == 0 and not isinstance(k, bool):  # (PyTorch runs the general rule for ** False)
             # a ** 0 is the constant 1, flat everywhere: the gradient is zeros (not
             # grad_output * 0, which would be nan where grad_output is inf), as in PyTorch.
             return _wrap(_xp(a).zeros_like(a._array), a), None
@@ -126,6 +122,38 @@ class RPow(Function):
         # d(c ** a)/da = c ** a * log(c)
         log_c = math.log(c) if c > 0 else float("nan")
         return None, grad_output * ctx.saved_result * log_c
+
+
+def _power_by_number(x, y, k, xp):
+    """``x ** k`` for a number k (``y`` is k as an array), computed as PyTorch computes it.
+
+    PyTorch replaces some exponents by cheaper operations, and these round
+    differently from the general power: ``x ** 3`` is ``x * x * x``, ``x ** -2``
+    is ``1 / (x * x)``, ``x ** -0.5`` is ``1 / sqrt(x)`` (so ``(-0.0) ** -0.5``
+    is -inf, where C's pow gives +inf). Doing the same gives PyTorch's numbers
+    bit for bit. (float16 computes cubes and inverse squares in float32.)
+    """
+    dt = _dtypes.from_array_dtype(x.dtype)
+    if k == 0:  # x ** 0 is 1 for every x, nan included (and True ** False is True)
+        return xp.ones_like(x)
+    if k == 1:  # x ** 1 is x (and True ** True is True)
+        return xp.asarray(x, copy=True)
+    if not dt.is_floating_point:
+        return _power(x, y, xp)
+    if k == 2:
+        return x * x
+    if k == -1:
+        return 1 / x
+    if dt == _dtypes.float16 and k in (3, -2):
+        wide = xp.astype(x, xp.float32)
+        return xp.astype(_power_by_number(wide, None, k, xp), x.dtype)
+    if k == 3:
+        return x * x * x
+    if k == -2:
+        return 1 / (x * x)
+    if k == -0.5 and dt != _dtypes.float16:
+        return 1 / xp.sqrt(x)
+    return _power(x, y, xp)
 
 
 def _power(x, y, xp):
