@@ -269,6 +269,40 @@ def test_backward_is_one_differentiable_node_as_in_torch(operation, order, devic
     compare(fn, x, np.array([0.7, -1.2, 2.0]), device=device)
 
 
+def _graph_names(node, names):
+    """Every node name reachable from ``node``, depth first (None for a missing input)."""
+    if node is None:
+        names.append(None)
+        return names
+    names.append(node.name().rsplit("::", 1)[-1])  # (torch::autograd::AccumulateGrad)
+    for parent, _ in node.next_functions:
+        _graph_names(parent, names)
+    return names
+
+
+RECORDED_BACKWARDS = {  # the graph that create_graph=True records, node by node
+    "sum squared": lambda x: x.sum() ** 2,
+    "mean squared": lambda x: x.mean() ** 2,
+    "sum over a dim": lambda x: (x.sum(1) ** 2).sum(),
+    "mean over a dim": lambda x: (x.mean(0) ** 2).sum(),
+    "keepdim cube": lambda x: (x.sum(0, keepdim=True) ** 3).sum(),
+    "power 1": lambda x: (x**1).sum(),
+    "power -0.5": lambda x: (x**-0.5).sum(),
+}
+
+
+@pytest.mark.parametrize("case", RECORDED_BACKWARDS)
+def test_recorded_backward_graphs_have_torchs_nodes(case):
+    graphs, second = [], []
+    for lib in (mt, torch):
+        x = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        (g,) = lib.autograd.grad(RECORDED_BACKWARDS[case](x), x, create_graph=True)
+        graphs.append(_graph_names(g.grad_fn, []))
+        second.append(lib.autograd.grad(g.sum(), x)[0].numpy())
+    assert graphs[0] == graphs[1]
+    np.testing.assert_allclose(second[0], second[1], rtol=1e-6)
+
+
 def test_nonleaf_grad_warning_has_torch_text():
     x = mt.tensor([1.0], requires_grad=True)
     y = x * 2

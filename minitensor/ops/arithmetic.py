@@ -21,7 +21,7 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.ops.broadcast import sum_to
-from minitensor.ops.operands import binary_operands, promoted
+from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted
 from minitensor.ops.unary import reciprocal
 
 
@@ -144,14 +144,46 @@ class Div(Function):
         return grad_a, grad_b
 
 
-class DivByNumber(Div):
-    """out = a / number, when minitensor's own formulas divide (a mean's 1/n, say)
+class MulByNumber(Function):
+    """out = a * number, where minitensor's own formulas multiply by a number
 
-    The same operation as `Div`; PyTorch's own code divides by a number with
-    another overload, which shows up in graphs as ``DivBackward1``.
+    The same arithmetic as `Mul`. PyTorch's own code (``k * a ** (k - 1)`` in
+    the power rule, say) multiplies by a number with another overload than
+    ``a * b``: graphs show it as ``MulBackward1``, and the number is not one of
+    the node's inputs. Used where a recorded backward (``create_graph=True``)
+    should show PyTorch's nodes.
+    """
+
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        x, y = promoted(a, as_tensor_operand(number, a))
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return mul_by_number(grad_output, ctx.number), None  # d(a * number)/da = number
+
+
+class DivByNumber(Function):
+    """out = a / number, where minitensor's own formulas divide by a number (a mean's 1/n)
+
+    As `MulByNumber`: ``DivBackward1`` in graphs, with one input.
     """
 
     node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        x, y = promoted(a, as_tensor_operand(number, a), floating=True)
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return div_by_number(grad_output, ctx.number), None  # d(a / number)/da = 1 / number
 
 
 class DivRounded(Function):
@@ -335,9 +367,14 @@ def div(a, b, *, rounding_mode=None):
     return DivRounded.apply(a, b, rounding_mode)
 
 
+def mul_by_number(a, number):
+    """``a * number`` in minitensor's own formulas (``MulBackward1`` in graphs, as in PyTorch)."""
+    return MulByNumber.apply(a, number)
+
+
 def div_by_number(a, number):
     """``a / number`` in minitensor's own formulas (``DivBackward1`` in graphs, as in PyTorch)."""
-    return DivByNumber.apply(*binary_operands(a, number))
+    return DivByNumber.apply(a, number)
 
 
 def rdiv(a, number):

@@ -20,6 +20,7 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
+from minitensor.ops.arithmetic import mul_by_number
 from minitensor.ops.broadcast import sum_to
 from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted
 from minitensor.ops.selection import where
@@ -59,11 +60,13 @@ class PowScalar(Function):
             # a ** 0 is the constant 1, flat everywhere: the gradient is zeros (not
             # grad_output * 0, which would be nan where grad_output is inf), as in PyTorch.
             return _wrap(_xp(a).zeros_like(a._array), a), None
-        if k == 1 and not is_grad_enabled():
+        if is_grad_enabled():
+            # create_graph=True: PyTorch's formula as it writes it, so that the recorded
+            # graph has PyTorch's nodes (a ** 1 too, and MulBackward1 for k * ...).
+            return grad_output * mul_by_number(a ** (k - 1), k), None
+        if k == 1:
             # a ** 1 is a: the local derivative 1 * a ** 0 is exactly 1 (even at a = 0, inf,
-            # nan), so the gradient passes through unchanged. Only when no graph is being
-            # recorded: with create_graph=True the general formula below keeps a in the graph,
-            # so a second derivative is 0 (not None), as in PyTorch.
+            # nan), so the gradient passes through unchanged.
             return grad_output, None
         if k == 2:
             # d(a ** 2)/da = 2 * a ** 1 = 2 * a: a ** 1 would only copy a, so skip it.

@@ -104,12 +104,18 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        # d(sum)/dx_i = 1: every element gets the output's gradient.
-        return expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim), None, None, None
+        # d(sum)/dx_i = 1: every element gets the output's gradient. A sum of
+        # everything is a single number, which expand copies to every position.
+        return grad_output.expand(*ctx.shape), None, None, None
 
 
 class SumDim(Sum):
     node_name = "SumBackward1"  # PyTorch's name when a dim is given
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # The same, along the summed dimensions (put back first if keepdim was False).
+        return expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim), None, None, None
 
 
 class Mean(Function):
@@ -126,21 +132,30 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        # d(mean)/dx_i = 1/n for each of the n elements averaged.
-        if is_grad_enabled():
-            # Recording a graph (create_graph=True): PyTorch's order, expand then divide,
-            # so the gradient's grad_fn is a division, as in PyTorch.
-            expanded = expand_back(grad_output, ctx.shape, ctx.dims, ctx.keepdim)
-            grad = div_by_number(expanded, ctx.count)
-        else:
-            # The same numbers (each element is grad_output / n either way), but dividing
-            # the small reduced gradient first leaves the expansion a view: no full-size array.
-            grad = expand_back(grad_output / ctx.count, ctx.shape, ctx.dims, ctx.keepdim)
-        return grad, None, None
+        # The mean of everything is one number: expand copies it to every position.
+        return _mean_backward(ctx, grad_output, lambda g: g.expand(*ctx.shape)), None, None
 
 
 class MeanDim(Mean):
     node_name = "MeanBackward1"
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        def expand(g):
+            return expand_back(g, ctx.shape, ctx.dims, ctx.keepdim)
+
+        return _mean_backward(ctx, grad_output, expand), None, None
+
+
+def _mean_backward(ctx, grad_output, expand):
+    """d(mean)/dx_i = 1/n for each of the n elements averaged (``expand`` spreads a gradient)."""
+    if is_grad_enabled():
+        # Recording a graph (create_graph=True): PyTorch's order, expand then divide,
+        # so the gradient's grad_fn is a division, as in PyTorch.
+        return div_by_number(expand(grad_output), ctx.count)
+    # The same numbers (each element is grad_output / n either way), but dividing
+    # the small reduced gradient first leaves the expansion a view: no full-size array.
+    return expand(grad_output / ctx.count)
 
 
 def sum(x, dim=None, keepdim=False, *, dtype=None):
