@@ -89,7 +89,7 @@ class ReluBackward(Function):
     def forward(ctx, grad_output, y):
         ctx.save_for_backward(y)
         xp, g = _xp(y), grad_output._array
-        return xp.where(y._array <= 0, xp.zeros_like(g), g)
+        return xp.where(y._array <= 0, 0.0, g)  # (a Python 0.0 takes g's dtype)
 
     @staticmethod
     def backward(ctx, grad):
