@@ -230,11 +230,13 @@ def _is_tensor_and_number(a, b) -> bool:
 
 def _all_same_tensor_dtype(operands) -> bool:
     """True if every operand is a tensor (not a wrapped number) of one dtype."""
-    first = operands[0] if operands else None
-    dt = getattr(first, "_dtype", None)
-    return dt is not None and all(
-        getattr(x, "_dtype", None) is dt and not x._wrapped_number for x in operands
-    )
+    dt = getattr(operands[0], "_dtype", None) if operands else None
+    if dt is None:
+        return False
+    for x in operands:  # noqa: SIM110 (a loop, not all(...): it runs for every operation)
+        if getattr(x, "_dtype", None) is not dt or x._wrapped_number:
+            return False
+    return True
 
 
 def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
