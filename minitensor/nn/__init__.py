@@ -2,19 +2,23 @@
 
 * `Module` (module.py): the base class; registers Parameters and sub-Modules.
 * `Parameter` (parameter.py): a tensor that is a model's weight.
-* layers.py: `Linear`, `Sequential`, `Flatten`, `Identity`, the activations
-  (`Tanh`, `ReLU`, `Sigmoid`, `Softmax`, `LogSoftmax`) and the loss modules.
+* layers.py: `Linear`, `Sequential`, `Flatten`, `Identity`, `Dropout`, the
+  activations (`Tanh`, `ReLU`, `LeakyReLU`, `Sigmoid`, `SiLU`, `GELU`, `Softmax`,
+  `LogSoftmax`) and the loss modules.
 * functional.py (``nn.functional``, ``F``): the same as functions.
 * losses.py: the losses' forward and backward; init.py: weight initialisation.
 """
 
 from minitensor.nn import functional, init
 from minitensor.nn.layers import (
+    GELU,
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    Dropout,
     Flatten,
     Identity,
+    LeakyReLU,
     Linear,
     LogSoftmax,
     MSELoss,
@@ -22,6 +26,7 @@ from minitensor.nn.layers import (
     ReLU,
     Sequential,
     Sigmoid,
+    SiLU,
     Softmax,
     Tanh,
 )
@@ -29,11 +34,14 @@ from minitensor.nn.module import Module
 from minitensor.nn.parameter import Parameter
 
 __all__ = [
+    "GELU",
     "BCELoss",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "Dropout",
     "Flatten",
     "Identity",
+    "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
@@ -42,6 +50,7 @@ __all__ = [
     "Parameter",
     "ReLU",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "Softmax",
     "Tanh",

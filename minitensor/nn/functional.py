@@ -1,6 +1,7 @@
 """The functions of neural networks (``minitensor.nn.functional``, imported as ``F``).
 
-Activations (``sigmoid``, ``tanh``, ``relu``, ``softmax``, ``log_softmax``),
+Activations (``sigmoid``, ``tanh``, ``relu``, ``leaky_relu``, ``silu``, ``gelu``,
+``softmax``, ``log_softmax``), ``dropout``,
 the affine map ``linear`` and the losses. Every function checks its input
 and fails with PyTorch's error when it is wrong (a target out of range, a
 shape that does not match) instead of returning a silently wrong number.
@@ -16,13 +17,14 @@ The losses' derivatives are in `minitensor.nn.losses`; ``linear``'s is below.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.nn import losses
-from minitensor.ops import arithmetic, matmul, unary
+from minitensor.ops import activations, arithmetic, matmul, unary
 from minitensor.ops import inplace as inplace_ops
 from minitensor.ops import softmax as softmax_ops
 from minitensor.tensor import Tensor
@@ -47,6 +49,62 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     if inplace:
         return inplace_ops.inplace(input, unary.relu)
     return unary.relu(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x if x > 0 else negative_slope * x: a relu that lets a little gradient through below 0."""
+    if not isinstance(negative_slope, numbers.Real):
+        raise TypeError(
+            "leaky_relu(): argument 'negative_slope' (position 2) must be Number, not "
+            f"{type(negative_slope).__name__}"
+        )
+    if inplace:
+        return inplace_ops.inplace(input, activations.LeakyReluInplace.apply, negative_slope)
+    return activations.LeakyRelu.apply(input, negative_slope)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish), elementwise."""
+    if inplace:
+        return inplace_ops.inplace(input, activations.Silu.apply)
+    return activations.Silu.apply(input)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x), Phi the standard normal distribution function (approximate='tanh':
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))))."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return activations.Gelu.apply(input, approximate)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the others by 1 / (1 - p) (if training).
+
+    Outside training (or with p = 0) it returns ``input`` itself, as PyTorch
+    does. The mask comes from minitensor's generator (``manual_seed``).
+
+        >>> import minitensor
+        >>> import minitensor.nn.functional as F
+        >>> minitensor.manual_seed(0)
+        >>> F.dropout(minitensor.ones(6), p=0.5)
+        tensor([0., 2., 2., 2., 0., 0.])
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"dropout(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    if p != p:  # nan passes both comparisons above; PyTorch's C++ check catches it
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if inplace:
+        return inplace_ops.inplace(input, activations.Dropout.apply, p)
+    # On a GPU PyTorch runs a fused kernel for 0 < p < 1, with another grad_fn name.
+    fused = input.device.type == "cuda" and p < 1
+    return (activations.NativeDropout if fused else activations.Dropout).apply(input, p)
 
 
 def _softmax_dim(input: Tensor, dim: int | None) -> int:
