@@ -59,7 +59,7 @@ DATA_CASES = [
     "L.Tensor([True])",
     "L.Tensor(L.tensor([1, 2]))",
     "L.Tensor()",
-    "L.Tensor(2, 3) * 0",
+    "L.Tensor(2, 3).zero_()",
     "L.Tensor((2, 3)) * 0",
     "L.Tensor([])",
     "L.FloatTensor([1, 2])",
@@ -80,7 +80,7 @@ FACTORY_CASES = [
     "L.ones(2, 3)",
     "L.ones(2, dtype=L.bool)",
     "L.ones(2, dtype=L.float64)",
-    "L.empty(2, 3) * 0",
+    "L.empty(2, 3).zero_()",
     "L.full((2,), 3)",
     "L.full((2,), 3.0)",
     "L.full((2,), True)",
@@ -105,7 +105,7 @@ FACTORY_CASES = [
     "L.ones_like(L.tensor([1., 2.]), dtype=L.float64)",
     "L.full_like(L.tensor([1, 2]), 2.7)",
     "L.full_like(L.tensor([1., 2.]), 2)",
-    "L.empty_like(L.tensor([1, 2])) * 0",
+    "L.empty_like(L.tensor([1, 2])).zero_()",
     "L.zeros_like(L.tensor(1.5))",
 ]
 BAD_CASES = [
