@@ -21,7 +21,8 @@ import matplotlib.pyplot as plt
 import minitensor as mt
 from minitensor import nn, optim
 from minitensor.nn import functional as F
-from minitensor.data import batches, load_digits_split, make_moons, progress
+from minitensor.data import load_digits_split, make_moons, progress
+from minitensor.utils.data import DataLoader, TensorDataset
 
 # %% [markdown]
 # ## The two-moons problem
@@ -347,8 +348,19 @@ print(digit_net)
 # ## Minibatches
 #
 # With 1,437 training pictures we do not compute the loss on all of them for every step.
-# `batches(X, y, batch_size=64)` shuffles the data and cuts it into batches of 64; each batch
-# gives one step. One pass over all batches is an **epoch** (23 steps here).
+# PyTorch's tools for this, under the same names: `TensorDataset(X, y)` pairs each picture
+# with its label, and `DataLoader(..., batch_size=64, shuffle=True)` shuffles the pairs anew
+# at every pass and hands them out 64 at a time; each batch gives one step. One pass over
+# all batches is an **epoch** (23 steps here).
+
+# %%
+loader = DataLoader(TensorDataset(X_train, y_train), batch_size=64, shuffle=True)
+xb, yb = next(iter(loader))
+print("batches per epoch:", len(loader))
+print("one batch:", xb.shape, yb.shape, "  its first labels:", yb[:8].tolist())
+
+# %% [markdown]
+# ## Training
 #
 # The optimizer is `optim.Adam`, which adapts the step size of every weight to the size of
 # its recent gradients: it needs less tuning of `lr` than plain SGD.
@@ -367,7 +379,7 @@ bar = progress(range(15), desc="epochs")
 for _ in bar:
     digit_net.train()
     loss_sum = 0.0
-    for xb, yb in batches(X_train, y_train, batch_size=64):
+    for xb, yb in loader:
         loss = F.cross_entropy(digit_net(xb), yb)
         opt.zero_grad()
         loss.backward()
