@@ -119,7 +119,7 @@ from minitensor.ops.unary import (
 )
 from minitensor.ops.variance import std, var
 from minitensor.printing import get_printoptions, set_printoptions
-from minitensor.random import manual_seed
+from minitensor.random import Generator, manual_seed
 from minitensor.scalar import Value
 from minitensor.tensor import Size, Tensor
 

@@ -404,21 +404,21 @@ def full_like(t: Tensor, fill_value, *, dtype=None, device=None, requires_grad=F
 # --------------------------------------------------------------------------
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1)."""
     dt = _float_dtype(dtype, "rand")
-    array = numpy_rng().random(_sizes(size, "rand")).astype(dt.name)
+    array = numpy_rng(generator).random(_sizes(size, "rand")).astype(dt.name)
     return _finish(array, device, requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Standard normal random numbers (mean 0, standard deviation 1)."""
     dt = _float_dtype(dtype, "randn")
-    array = numpy_rng().standard_normal(_sizes(size, "randn")).astype(dt.name)
+    array = numpy_rng(generator).standard_normal(_sizes(size, "randn")).astype(dt.name)
     return _finish(array, device, requires_grad)
 
 
-def randint(low, high=None, size=None, *, dtype=None, device=None) -> Tensor:
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None) -> Tensor:
     """Random integers in [low, high): ``randint(10, (3,))`` or ``randint(2, 10, (3,))``."""
     if size is None:
         if isinstance(high, (tuple, list)):
@@ -432,7 +432,8 @@ def randint(low, high=None, size=None, *, dtype=None, device=None) -> Tensor:
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
     dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype, "randint")
-    array = numpy_rng().integers(low, high, size=_sizes((tuple(size),), "randint")).astype(dt.name)
+    shape = _sizes((tuple(size),), "randint")
+    array = numpy_rng(generator).integers(low, high, size=shape).astype(dt.name)
     return _finish(array, device, False)
 
 
@@ -446,7 +447,7 @@ def randn_like(t: Tensor, *, dtype=None, device=None, requires_grad=False) -> Te
                  requires_grad=requires_grad)  # fmt: skip
 
 
-def randperm(n: int, *, dtype=None, device=None) -> Tensor:
+def randperm(n: int, *, generator=None, dtype=None, device=None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (handy for shuffling a dataset)."""
     dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype, "randperm")
-    return _finish(numpy_rng().permutation(n).astype(dt.name), device, False)
+    return _finish(numpy_rng(generator).permutation(n).astype(dt.name), device, False)

@@ -288,3 +288,31 @@ def test_e2_and_e3_shapes_and_dtypes():
     t = mt.tensor([[1, 2], [3, 4]])
     assert t.reshape(4, 1).tolist() == [[1], [2], [3], [4]] == t.view(4, 1).tolist()
     assert t.T.tolist() == [[1, 3], [2, 4]]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L, g: L.rand(2, 3, generator=g),
+        lambda L, g: L.randn(4, generator=g, dtype=L.float64),
+        lambda L, g: L.randint(0, 10, (5,), generator=g),
+        lambda L, g: L.randperm(6, generator=g),
+    ],
+)
+def test_a_generator_is_its_own_reproducible_stream_as_in_torch(make):
+    for lib in (mt, torch):
+        g = lib.Generator().manual_seed(7)
+        assert g.initial_seed() == 7
+        first = make(lib, g).tolist()
+        lib.manual_seed(123)  # the shared generator does not affect it...
+        assert make(lib, g.manual_seed(7)).tolist() == first
+        g.manual_seed(8)  # ...and another seed gives other numbers
+        assert make(lib, g).tolist() != first
+    assert mt.Generator().initial_seed() == torch.Generator().initial_seed()
+
+
+def test_random_factories_refuse_a_foreign_generator():
+    with pytest.raises(TypeError, match=r"minitensor\.Generator or None, got int"):
+        mt.randn(2, generator=3)
+    with pytest.raises(TypeError):  # (PyTorch's own message lists randn's signatures)
+        torch.randn(2, generator=3)

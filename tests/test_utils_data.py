@@ -208,7 +208,17 @@ def test_shuffle_draws_a_new_permutation_each_epoch_reproducibly(device):
     # drop_last drops the partial batch of the shuffled order too.
     dropped = DataLoader(dataset, batch_size=8, shuffle=True, drop_last=True)
     assert len(dropped) == 6 and len(set(epoch_labels(dropped).tolist())) == 48
-    # A generator of one's own gives its own reproducible order.
+
+    # A generator of one's own gives its own reproducible order, as torch.Generator does.
+    def order_with(seed):
+        generator = mt.Generator().manual_seed(seed)
+        return epoch_labels(DataLoader(dataset, 8, shuffle=True, generator=generator))
+
+    np.testing.assert_array_equal(order_with(5), order_with(5))
+    assert not np.array_equal(order_with(5), order_with(6))
+    parts = [random_split(range(10), [4, 6], generator=mt.Generator().manual_seed(1)) for _ in "ab"]
+    assert [list(p) for p in parts[0]] == [list(p) for p in parts[1]]
+    # (a NumPy generator is accepted too)
     first = epoch_labels(DataLoader(dataset, 8, shuffle=True, generator=np.random.default_rng(5)))
     again = epoch_labels(DataLoader(dataset, 8, shuffle=True, generator=np.random.default_rng(5)))
     np.testing.assert_array_equal(first, again)
@@ -271,9 +281,9 @@ def test_dataloader_refuses_bad_arguments_like_torch(case):
 def test_dataloader_refuses_worker_processes_and_foreign_generators():
     with pytest.raises(NotImplementedError, match="num_workers must be 0, got num_workers=2"):
         DataLoader(range(3), num_workers=2)
-    with pytest.raises(TypeError, match=r"numpy\.random\.Generator or None, got int"):
+    with pytest.raises(TypeError, match=r"minitensor\.Generator or None, got int"):
         DataLoader(range(3), shuffle=True, generator=0)
-    with pytest.raises(TypeError, match=r"numpy\.random\.Generator or None, got int"):
+    with pytest.raises(TypeError, match=r"minitensor\.Generator or None, got int"):
         random_split(range(3), [1, 2], generator=0)
 
 

@@ -18,7 +18,7 @@ job in three, and so do we:
 Random orders come from minitensor's generator (`minitensor.random`), so
 ``minitensor.manual_seed`` makes them reproducible; they are not PyTorch's
 orders for the same seed (PyTorch has its own generator). A ``generator=``
-argument takes a ``numpy.random.Generator`` instead of a ``torch.Generator``.
+argument takes a `minitensor.Generator`, where PyTorch takes a ``torch.Generator``.
 """
 
 from __future__ import annotations
@@ -86,14 +86,14 @@ class Subset(Dataset):
 
 
 def _rng(generator) -> np.random.Generator:
-    """The generator to draw from: the given one, else minitensor's (seeded by manual_seed)."""
-    if generator is None:
-        return numpy_rng()
-    if not isinstance(generator, np.random.Generator):
-        raise TypeError(
-            f"generator must be a numpy.random.Generator or None, got {type(generator).__name__}"
-        )
-    return generator
+    """The generator to draw from: the given one, else minitensor's (seeded by manual_seed).
+
+    ``generator`` is a `minitensor.Generator`, as PyTorch code passes a
+    ``torch.Generator`` (a NumPy ``Generator`` works too).
+    """
+    if isinstance(generator, np.random.Generator):
+        return generator
+    return numpy_rng(generator)
 
 
 def random_split(dataset, lengths, generator=None) -> list[Subset]:
@@ -209,7 +209,7 @@ class DataLoader:
         num_workers: only 0: batches are made in this process.
         collate_fn: list of samples -> batch; `default_collate` if None.
         drop_last: drop the last batch if it has fewer than ``batch_size`` samples.
-        generator: a ``numpy.random.Generator`` for the shuffling.
+        generator: a `minitensor.Generator` for the shuffling (as PyTorch's ``torch.Generator``).
 
     >>> loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)
     >>> for xb, yb in loader: ...
