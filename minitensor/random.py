@@ -20,6 +20,7 @@ generator, which we do not reproduce.
 from __future__ import annotations
 
 import random as _py_random
+import secrets
 
 import numpy as np
 
@@ -80,7 +81,7 @@ class Generator:
 
     def seed(self) -> int:
         """Restart from a fresh, unpredictable seed, and return it."""
-        self.manual_seed(int(np.random.SeedSequence().entropy % 2**63))
+        self.manual_seed(secrets.randbits(63))
         return self._seed
 
     def __repr__(self) -> str:
