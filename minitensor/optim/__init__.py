@@ -8,10 +8,15 @@ The training loop is PyTorch's::
         loss = F.cross_entropy(model(xb), yb)
         loss.backward()
         opt.step()
+
+Learning-rate schedules live in ``minitensor.optim.lr_scheduler`` (StepLR, CosineAnnealingLR, ...).
 """
 
+from minitensor.optim import lr_scheduler
+from minitensor.optim.adagrad import Adagrad
 from minitensor.optim.adam import Adam, AdamW
 from minitensor.optim.optimizer import Optimizer
+from minitensor.optim.rmsprop import RMSprop
 from minitensor.optim.sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]

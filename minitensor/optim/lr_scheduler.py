@@ -1,0 +1,466 @@
+"""Learning-rate schedulers (``minitensor.optim.lr_scheduler``): change ``lr`` as training goes.
+
+A scheduler holds an optimizer and rewrites the ``"lr"`` of each of its
+parameter groups every time ``scheduler.step()`` is called, usually once per
+epoch, after the optimizer's step::
+
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    scheduler = lr_scheduler.StepLR(opt, step_size=30, gamma=0.1)
+    for epoch in range(100):
+        train_one_epoch(model, opt)     # calls opt.step() many times
+        scheduler.step()                # lr: 0.1 for 30 epochs, then 0.01, ...
+
+Most schedules are written, as in PyTorch, as a *recursion*: the new lr is
+computed from the current ``group["lr"]`` (``lr * gamma``), not from a closed
+formula (``base_lr * gamma ** epoch``). The two agree up to rounding, and the
+recursion composes with other changes made to ``lr`` meanwhile. Following
+PyTorch's recursion exactly gives PyTorch's learning rates to the last bit.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import warnings
+import weakref
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from minitensor.optim.optimizer import Optimizer
+
+__all__ = [
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LRScheduler",
+    "LambdaLR",
+    "MultiStepLR",
+    "ReduceLROnPlateau",
+    "StepLR",
+]
+
+_SCHEDULING_URL = "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+_EPOCH_DEPRECATION_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being "
+    "deprecated where possible. Please use `scheduler.step()` to step the "
+    "scheduler. During the deprecation, if epoch is different from None, the "
+    "closed form is used instead of the new chainable form, where available. "
+    "Please open an issue if you are unable to replicate your use case: "
+    "https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
+
+class LRScheduler:
+    """Base class: subclasses say in ``get_lr()`` what each group's next lr is.
+
+    Creating a scheduler records each group's starting lr as
+    ``group["initial_lr"]`` (kept in ``base_lrs``) and takes a first step
+    (``last_epoch`` goes from -1 to 0), which leaves the lrs as they are.
+
+    Args:
+        optimizer: the optimizer whose learning rates are scheduled.
+        last_epoch: the index of the last epoch seen; -1 (the default) starts
+            afresh. Another value resumes a schedule, and then every group must
+            already have its ``"initial_lr"``.
+    """
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(
+                        f"param 'initial_lr' is not specified in param_groups[{i}] when "
+                        "resuming scheduler with last_epoch >= 0.\n"
+                        "This typically happens when:\n"
+                        "1. You're trying to resume training from a checkpoint but haven't "
+                        "properly loaded the optimizer state\n"
+                        "2. You're using last_epoch >= 0 for a fresh training run "
+                        "(not recommended)"
+                    )
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        _record_optimizer_steps(optimizer)
+        # The first step. These flags are attributes, as in PyTorch, so state_dict() has them.
+        self._step_count = 0
+        self._is_initial = True  # get_lr() then keeps the current lrs
+        self.step()
+        self._is_initial = False
+
+    def get_lr(self) -> list[float]:
+        """The lr of each group after this step (``last_epoch`` is already advanced)."""
+        raise NotImplementedError
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates the last ``step()`` set, one per parameter group."""
+        return self._last_lr
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and write the new lrs into the optimizer's groups.
+
+        ``epoch`` (deprecated, as in PyTorch) jumps to that epoch instead,
+        using the closed formula when the schedule has one.
+        """
+        if self._step_count == 1:  # the first step() after the one in __init__
+            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+                warnings.warn(
+                    "Seems like `optimizer.step()` has been overridden after learning rate "
+                    "scheduler initialization. Please, make sure to call `optimizer.step()` "
+                    f"before `lr_scheduler.step()`. See more details at {_SCHEDULING_URL}",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(
+                    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+                    "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+                    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+                    "will result in PyTorch skipping the first value of the learning rate "
+                    f"schedule. See more details at {_SCHEDULING_URL}",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        self._step_count += 1
+        if epoch is not None:
+            warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        # get_lr() warns when called from outside; this flag tells it the call is ours.
+        self._get_lr_called_within_step = True
+        try:
+            if epoch is None:
+                self.last_epoch += 1
+                values = self.get_lr()
+            else:
+                self.last_epoch = epoch
+                values = self._get_closed_form_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        """The lrs at ``last_epoch`` from a formula; schedules without one use get_lr()."""
+        return self.get_lr()
+
+    def _current_lrs(self) -> list[float]:
+        """Each group's lr as it is now (for the steps that leave it unchanged)."""
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+    def _warn_if_called_from_outside(self) -> None:
+        if not self._get_lr_called_within_step:
+            warnings.warn(
+                "To get the last learning rate computed by the scheduler, "
+                "please use `get_last_lr()`.",
+                UserWarning,
+                stacklevel=3,
+            )
+
+    def state_dict(self) -> dict[str, Any]:
+        """Every attribute except the optimizer (save the optimizer's state on its own)."""
+        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what ``state_dict()`` returned: the schedule continues from there."""
+        self.__dict__.update(state_dict)
+
+
+def _record_optimizer_steps(optimizer: Optimizer) -> None:
+    """Wrap ``optimizer.step`` so that it notes ``optimizer._opt_called = True``.
+
+    PyTorch does this to warn when ``scheduler.step()`` comes first: that
+    order skips the schedule's first lr. The wrapper holds the optimizer by a
+    weak reference, so it keeps no reference cycle alive.
+    """
+    if hasattr(optimizer.step, "_wrapped_by_lr_sched"):
+        return  # another scheduler already wrapped it
+    optimizer_ref = weakref.ref(optimizer)
+    unbound_step = type(optimizer).step
+
+    @wraps(unbound_step)
+    def step(*args, **kwargs):
+        opt = optimizer_ref()
+        opt._opt_called = True  # type: ignore[union-attr]
+        return unbound_step(opt, *args, **kwargs)
+
+    step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = step  # type: ignore[method-assign]
+
+
+class LambdaLR(LRScheduler):
+    """lr = initial_lr * lr_lambda(epoch): any schedule, given as a function of the epoch.
+
+    ``lr_lambda`` is one function, or a list with one per parameter group.
+
+    >>> # warm up linearly over 10 epochs:
+    >>> # LambdaLR(opt, lr_lambda=lambda epoch: min(1.0, (epoch + 1) / 10))
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        self.optimizer = optimizer
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != len(optimizer.param_groups):
+                raise ValueError(
+                    f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
+                )
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        self._warn_if_called_from_outside()
+        return [
+            base_lr * lmbda(self.last_epoch)
+            for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)
+        ]
+
+    def state_dict(self) -> dict[str, Any]:
+        """As the base's, but a function cannot be saved: ``lr_lambdas`` holds None for
+        plain functions and the attributes (``__dict__``) of callable objects."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
+        state["lr_lambdas"] = [
+            None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+            for fn in self.lr_lambdas
+        ]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        saved_lambdas = state_dict["lr_lambdas"]
+        self.__dict__.update({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
+        for fn, saved in zip(self.lr_lambdas, saved_lambdas):
+            if saved is not None:
+                fn.__dict__.update(saved)
+
+
+class StepLR(LRScheduler):
+    """lr = lr * gamma every ``step_size`` epochs: initial_lr * gamma ** (epoch // step_size)."""
+
+    def __init__(
+        self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        self.step_size = step_size
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        self._warn_if_called_from_outside()
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return self._current_lrs()
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [
+            base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs
+        ]
+
+
+class MultiStepLR(LRScheduler):
+    """lr = lr * gamma at each epoch listed in ``milestones`` (gamma ** n if listed n times)."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        milestones: Iterable[int],
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
+        self.milestones = Counter(milestones)  # epoch -> how many times it is listed
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        self._warn_if_called_from_outside()
+        if self.last_epoch not in self.milestones:
+            return self._current_lrs()
+        factor = self.gamma ** self.milestones[self.last_epoch]
+        return [group["lr"] * factor for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        return [base_lr * self.gamma**passed for base_lr in self.base_lrs]
+
+
+class ExponentialLR(LRScheduler):
+    """lr = lr * gamma every epoch (so initial_lr * gamma ** epoch)."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        self._warn_if_called_from_outside()
+        if self._is_initial:  # resuming: the lrs are already where they should be
+            return self._current_lrs()
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma**self.last_epoch for base_lr in self.base_lrs]
+
+
+class CosineAnnealingLR(LRScheduler):
+    """lr follows half a cosine from initial_lr down to ``eta_min`` over ``T_max`` epochs.
+
+    lr(t) = eta_min + (initial_lr - eta_min) * (1 + cos(pi * t / T_max)) / 2,
+    and past T_max it climbs back up and down again (period 2 * T_max).
+    PyTorch computes it by a recursion, the ratio of two consecutive cosines::
+
+        lr(t) = eta_min + (lr(t-1) - eta_min) * (1 + cos(pi*t/T_max)) / (1 + cos(pi*(t-1)/T_max))
+
+    At the bottom of each cycle that ratio would divide 0 by 0, so there the
+    step adds the first step's change back instead.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
+    ) -> None:
+        self.T_max = T_max
+        self.eta_min = eta_min
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        self._warn_if_called_from_outside()
+        if self._is_initial:
+            return self._current_lrs()
+        t, T_max, eta_min = self.last_epoch, self.T_max, self.eta_min
+        if (t - 1 - T_max) % (2 * T_max) == 0:  # leaving the bottom of a cycle
+            return [
+                group["lr"] + (base_lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
+                for base_lr, group in zip(self.base_lrs, self.optimizer.param_groups, strict=True)
+            ]
+        ratio = (1 + math.cos(math.pi * t / T_max)) / (1 + math.cos(math.pi * (t - 1) / T_max))
+        return [ratio * (group["lr"] - eta_min) + eta_min for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        cosine = 1 + math.cos(math.pi * self.last_epoch / self.T_max)
+        return [self.eta_min + (base_lr - self.eta_min) * cosine / 2 for base_lr in self.base_lrs]
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """lr = max(lr * factor, min_lr) once a watched metric stops improving.
+
+    Call ``scheduler.step(metric)`` once per epoch with e.g. the validation
+    loss. An epoch *improves* when the metric beats the best so far by more
+    than ``threshold`` (relative: best * (1 - threshold) in "min" mode;
+    "abs": best - threshold; "max" mode mirrors both). After more than
+    ``patience`` epochs in a row without improvement the lr is reduced, then
+    ``cooldown`` epochs pass before bad epochs count again. A reduction
+    smaller than ``eps`` is skipped.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr: list[float] | float = 0,
+        eps: float = 1e-8,
+    ) -> None:
+        # No LRScheduler.__init__: this schedule has no initial step and no initial_lr.
+        if factor >= 1.0:
+            raise ValueError("Factor should be < 1.0.")
+        self.factor = factor
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != len(optimizer.param_groups):
+                raise ValueError(
+                    f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}"
+                )
+            self.default_min_lr: float | None = None
+            self.min_lrs = list(min_lr)
+        else:
+            self.default_min_lr = min_lr
+            self.min_lrs = [min_lr] * len(optimizer.param_groups)
+        self.patience = patience
+        self.cooldown = cooldown
+        self.eps = eps
+        self.last_epoch = 0
+        self._last_lr = self._current_lrs()
+        self._init_is_better(mode, threshold, threshold_mode)
+        self.best = self.mode_worse  # any first metric improves on it
+        self.cooldown_counter = 0
+        self.num_bad_epochs = 0
+
+    def _init_is_better(self, mode: str, threshold: float, threshold_mode: str) -> None:
+        if mode not in {"min", "max"}:
+            raise ValueError("mode " + mode + " is unknown!")
+        if threshold_mode not in {"rel", "abs"}:
+            raise ValueError("threshold mode " + threshold_mode + " is unknown!")
+        self.mode_worse = math.inf if mode == "min" else -math.inf
+        self.mode = mode
+        self.threshold = threshold
+        self.threshold_mode = threshold_mode
+
+    def _is_better(self, a: float, best: float) -> bool:
+        if self.mode == "min" and self.threshold_mode == "rel":
+            return a < best * (1.0 - self.threshold)
+        if self.mode == "min":
+            return a < best - self.threshold
+        if self.threshold_mode == "rel":
+            return a > best * (self.threshold + 1.0)
+        return a > best + self.threshold
+
+    @property
+    def in_cooldown(self) -> bool:
+        return self.cooldown_counter > 0
+
+    def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Record this epoch's metric (a number or a one-element tensor); maybe reduce the lrs."""
+        current = float(metrics)
+        if epoch is None:
+            epoch = self.last_epoch + 1
+        else:
+            warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = epoch
+        if self._is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.in_cooldown:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs during the cooldown do not count
+        if self.num_bad_epochs > self.patience:
+            self._reduce_lr()
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = self._current_lrs()
+
+    def _reduce_lr(self) -> None:
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self.min_lrs):  # a group was added since
+            if self.default_min_lr is None:
+                raise RuntimeError(
+                    f"The number of param groups in the `optimizer` ({len(groups)}) differs "
+                    f"from when `ReduceLROnPlateau` was initialized ({len(self.min_lrs)}), "
+                    "usually due to a new param group being added to the optimizer. Please "
+                    "modify the `min_lrs` field to match the length of the `optimizer` "
+                    "param groups."
+                )
+            self.min_lrs = [self.default_min_lr] * len(groups)
+        for group, min_lr in zip(groups, self.min_lrs):
+            old_lr = float(group["lr"])
+            new_lr = max(old_lr * self.factor, min_lr)
+            if old_lr - new_lr > self.eps:
+                group["lr"] = new_lr
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.__dict__.update(state_dict)
+        self._init_is_better(self.mode, self.threshold, self.threshold_mode)
