@@ -68,6 +68,7 @@ from minitensor.dtypes import (
 from minitensor.dtypes import float as float
 from minitensor.dtypes import int as int
 from minitensor.ops.arithmetic import add, div, floor_divide, mul, neg, remainder, sub
+from minitensor.ops.checks import allclose, equal, isclose, isfinite, isinf, isnan
 from minitensor.ops.compare import (
     bitwise_and,
     bitwise_not,
@@ -85,11 +86,15 @@ from minitensor.ops.compare import (
     ne,
 )
 from minitensor.ops.extremes import argmax, argmin, max, min
+from minitensor.ops.flip import flip
+from minitensor.ops.grid import meshgrid, outer
 from minitensor.ops.join import cat, chunk, repeat, split, stack
 from minitensor.ops.matmul import dot, matmul, mm, mv
 from minitensor.ops.norm import norm
 from minitensor.ops.power import pow
 from minitensor.ops.reduce import all, any, mean, prod, sum
+from minitensor.ops.rounding import ceil, floor, round, trunc
+from minitensor.ops.scan import cumsum
 from minitensor.ops.selection import masked_fill, maximum, minimum, where
 from minitensor.ops.shape import (
     expand,
@@ -103,6 +108,8 @@ from minitensor.ops.shape import (
     view,
 )
 from minitensor.ops.softmax import log_softmax, logsumexp, softmax
+from minitensor.ops.sorting import argsort, sort, topk
+from minitensor.ops.triangular import tril, triu
 from minitensor.ops.unary import (
     abs,
     clamp,
@@ -117,6 +124,7 @@ from minitensor.ops.unary import (
     sqrt,
     tanh,
 )
+from minitensor.ops.unary_math import expm1, log1p, rsqrt, square
 from minitensor.ops.variance import std, var
 from minitensor.printing import get_printoptions, set_printoptions
 from minitensor.random import Generator, manual_seed

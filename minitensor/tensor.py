@@ -26,20 +26,28 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.grad_mode import no_grad
 from minitensor.ops import (
     arithmetic,
+    checks,
     compare,
     convert,
     extremes,
+    flip,
     indexing,
     inplace,
     join,
     matmul,
+    new,
     norm,
     power,
     reduce,
+    rounding,
+    scan,
     selection,
     shape,
     softmax,
+    sorting,
+    triangular,
     unary,
+    unary_math,
     variance,
 )
 
@@ -506,6 +514,28 @@ class Tensor:
     def clone(self) -> Tensor:
         return convert.clone(self)
 
+    def type_as(self, other) -> Tensor:
+        return new.type_as(self, other)
+
+    # New tensors with this one's dtype and device (minitensor/ops/new.py)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return new.new_zeros(self, *size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return new.new_ones(self, *size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return new.new_empty(self, *size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        return new.new_full(
+            self, size, fill_value, dtype=dtype, device=device, requires_grad=requires_grad
+        )
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return new.new_tensor(self, data, dtype=dtype, device=device, requires_grad=requires_grad)
+
     def contiguous(self) -> Tensor:
         return convert.contiguous(self)
 
@@ -651,7 +681,30 @@ class Tensor:
         return unary.sqrt(self)
 
     def square(self):
-        return power.pow(self, 2)
+        return unary_math.square(self)
+
+    def rsqrt(self):
+        return unary_math.rsqrt(self)
+
+    def log1p(self):
+        return unary_math.log1p(self)
+
+    def expm1(self):
+        return unary_math.expm1(self)
+
+    # Rounding (minitensor/ops/rounding.py): zero gradients
+
+    def floor(self):
+        return rounding.floor(self)
+
+    def ceil(self):
+        return rounding.ceil(self)
+
+    def trunc(self):
+        return rounding.trunc(self)
+
+    def round(self, *, decimals=None):
+        return rounding.round(self, decimals=decimals)
 
     def reciprocal(self):
         return unary.reciprocal(self)
@@ -699,6 +752,26 @@ class Tensor:
 
     def ge(self, other):
         return compare.ge(self, other)
+
+    # Checks on values (minitensor/ops/checks.py): no gradients
+
+    def isnan(self):
+        return checks.isnan(self)
+
+    def isinf(self):
+        return checks.isinf(self)
+
+    def isfinite(self):
+        return checks.isfinite(self)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return checks.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> builtins.bool:
+        return checks.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other) -> builtins.bool:
+        return checks.equal(self, other)
 
     def masked_fill(self, mask, value):
         return selection.masked_fill(self, mask, value)
@@ -797,6 +870,20 @@ class Tensor:
     def any(self, dim=None, keepdim=False):
         return reduce.any(self, dim, keepdim)
 
+    # Running totals (minitensor/ops/scan.py) and sorting (minitensor/ops/sorting.py)
+
+    def cumsum(self, dim=None, *, dtype=None):
+        return scan.cumsum(self, dim, dtype=dtype)
+
+    def sort(self, dim=-1, descending=False, *, stable=None):
+        return sorting.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, *, stable=False):
+        return sorting.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return sorting.topk(self, k, dim, largest, sorted)
+
     # ------------------------------------------------------------------
     # Shapes (minitensor/ops/shape.py, joining and splitting in join.py),
     # indexing (minitensor/ops/indexing.py) and matrix products (minitensor/ops/matmul.py)
@@ -854,6 +941,20 @@ class Tensor:
 
     def chunk(self, chunks, dim=0):
         return join.chunk(self, chunks, dim)
+
+    def flip(self, *dims):  # x.flip(0, 1) or x.flip([0, 1]) (minitensor/ops/flip.py)
+        return flip.flip(self, list(shape._shape_args(dims)))
+
+    def tril(self, diagonal=0):  # (minitensor/ops/triangular.py)
+        return triangular.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return triangular.triu(self, diagonal)
+
+    def outer(self, vec2):  # (minitensor/ops/grid.py)
+        from minitensor.ops import grid
+
+        return grid.outer(self, vec2)
 
     def __getitem__(self, index):
         return indexing.getitem(self, index)
