@@ -5,11 +5,13 @@
 * layers.py: `Linear`, `Sequential`, `Flatten`, `Identity`, `Dropout`, the
   activations (`Tanh`, `ReLU`, `LeakyReLU`, `Sigmoid`, `SiLU`, `GELU`, `Softmax`,
   `LogSoftmax`) and the loss modules.
+* containers.py: `ModuleList`, `ModuleDict`, `ParameterList` (registered collections).
 * functional.py (``nn.functional``, ``F``): the same as functions.
 * losses.py: the losses' forward and backward; init.py: weight initialisation.
 """
 
 from minitensor.nn import functional, init
+from minitensor.nn.containers import ModuleDict, ModuleList, ParameterList
 from minitensor.nn.layers import (
     GELU,
     BCELoss,
@@ -17,7 +19,9 @@ from minitensor.nn.layers import (
     CrossEntropyLoss,
     Dropout,
     Flatten,
+    HuberLoss,
     Identity,
+    L1Loss,
     LeakyReLU,
     Linear,
     LogSoftmax,
@@ -27,6 +31,7 @@ from minitensor.nn.layers import (
     Sequential,
     Sigmoid,
     SiLU,
+    SmoothL1Loss,
     Softmax,
     Tanh,
 )
@@ -40,18 +45,24 @@ __all__ = [
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
+    "HuberLoss",
     "Identity",
+    "L1Loss",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "NLLLoss",
     "Parameter",
+    "ParameterList",
     "ReLU",
     "Sequential",
     "SiLU",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Tanh",
     "functional",

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from minitensor.creation import empty
 from minitensor.nn import functional as F
-from minitensor.nn import init
+from minitensor.nn import functional_losses, init
 from minitensor.nn.module import Module
 from minitensor.nn.parameter import Parameter
 from minitensor.tensor import Tensor
@@ -281,7 +281,8 @@ class LogSoftmax(Softmax):
 class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
         super().__init__()
-        self.reduction = F._reduction(reduction, size_average, reduce)
+        # Checked when called, as in PyTorch (only the deprecated spelling is translated here).
+        self.reduction = functional_losses._legacy_reduction(reduction, size_average, reduce)
 
 
 class _WeightedLoss(_Loss):
@@ -295,6 +296,35 @@ class MSELoss(_Loss):
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error, mean(|input - target|)."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Squared error below ``beta``, absolute error above (see ``F.smooth_l1_loss``)."""
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Squared error below ``delta``, delta times the absolute error above (``F.huber_loss``)."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
 class BCELoss(_WeightedLoss):

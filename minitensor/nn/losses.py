@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor.autograd.function import Function
+from minitensor.dtypes import scalar_type_name
 from minitensor.ops.broadcast import sum_to
 from minitensor.ops.operands import promoted
 from minitensor.ops.unary import clamp, log, relu, rounded_like_torch, sigmoid
@@ -34,7 +35,9 @@ def _xp(t):
 def _reduce(xp, losses, reduction: str):
     """The forward half of the reduction: mean, sum, or the losses themselves."""
     if reduction == "mean":
-        return xp.mean(losses)
+        # sum / count, not xp.mean: the mean of nothing is 0/0 = nan, quietly (as in PyTorch;
+        # NumPy's mean would warn "Mean of empty slice").
+        return xp.sum(losses) / losses.size
     if reduction == "sum":
         return xp.sum(losses)
     return losses
@@ -236,3 +239,72 @@ def _check_targets(xp, target, keep, n_classes: int, device) -> None:
         host_target = backend.to_host(target, device).reshape(-1)
         host_bad = backend.to_host(bad, device).reshape(-1)
         raise IndexError(f"Target {int(host_target[host_bad.argmax()])} is out of bounds.")
+
+
+class SmoothL1Loss(Function):
+    """loss_i = 0.5 d_i**2 / beta if |d_i| < beta else |d_i| - 0.5 beta, with d = input - target
+
+    A squared error near 0 (smooth, small gradients) and an absolute error
+    beyond ``beta`` (gradient +-1: an outlier pulls no harder than that).
+    """
+
+    node_name = "SmoothL1LossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, beta):
+        ctx.save_for_backward(input, target)
+        xp = _xp(input)
+        x, y = promoted(input, target)
+        z = xp.abs(x - y)
+        losses = xp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
+        ctx.reduction, ctx.count, ctx.beta = reduction, int(losses.size), beta
+        return _reduce(xp, losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, target = ctx.saved_tensors
+        # d loss / d input = d / beta inside [-beta, beta], and its sign (+-1) outside.
+        local = clamp((input - target) / ctx.beta, -1.0, 1.0)
+        grad = local * _per_element(grad_output, ctx.reduction, ctx.count)
+        grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
+        grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
+        return grad_input, grad_target, None, None
+
+
+class HuberLoss(Function):
+    """loss_i = 0.5 d_i**2 if |d_i| < delta else delta (|d_i| - 0.5 delta), with d = input - target
+
+    The same shape as smooth L1, scaled by ``delta``: the gradient is
+    capped at +-delta instead of +-1 (with delta = 1 the two losses agree).
+    """
+
+    node_name = "HuberLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, delta):
+        ctx.save_for_backward(input, target)
+        xp = _xp(input)
+        x, y = promoted(input, target)
+        z = xp.abs(x - y)
+        losses = xp.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+        # PyTorch writes the loss in the input's dtype (float32 input, float64 target: float32).
+        losses = xp.astype(losses, input._array.dtype)
+        ctx.reduction, ctx.count, ctx.delta = reduction, int(losses.size), delta
+        return _reduce(xp, losses, reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, target = ctx.saved_tensors
+        if input.dtype != target.dtype:
+            # PyTorch's backward refuses mixed dtypes (its forward accepts them): the same error.
+            first, second = (input, target) if ctx.needs_input_grad[0] else (target, input)
+            raise RuntimeError(
+                f"Found dtype {scalar_type_name(second.dtype)} but expected "
+                f"{scalar_type_name(first.dtype)}"
+            )
+        # d loss / d input = d inside [-delta, delta], and delta times its sign outside.
+        local = clamp(input - target, -ctx.delta, ctx.delta)
+        grad = local * _per_element(grad_output, ctx.reduction, ctx.count)
+        grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
+        grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
+        return grad_input, grad_target, None, None
