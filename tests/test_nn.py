@@ -1031,3 +1031,35 @@ def test_loss_bad_input_fails_like_torch(case):
         return getattr(functional, name)(*make(lib), **args)
 
     assert_same_error(lambda: call(mt, F), lambda: call(torch, torch.nn.functional))
+
+
+REGISTRATIONS = {
+    "module int name": lambda lib, m: m.add_module(3, lib.nn.ReLU()),
+    "module dotted name": lambda lib, m: m.add_module("a.b", lib.nn.ReLU()),
+    "module empty name": lambda lib, m: m.add_module("", lib.nn.ReLU()),
+    "module over an attribute": lambda lib, m: m.add_module("training", lib.nn.ReLU()),
+    "module over a parameter": lambda lib, m: m.add_module("weight", lib.nn.ReLU()),
+    "module not a module": lambda lib, m: m.add_module("x", 3),
+    "parameter int name": lambda lib, m: m.register_parameter(1, None),
+    "parameter dotted name": lambda lib, m: m.register_parameter("a.b", None),
+    "parameter empty name": lambda lib, m: m.register_parameter("", None),
+    "parameter over a method": lambda lib, m: m.register_parameter("forward", None),
+    "parameter not a parameter": lambda lib, m: m.register_parameter("p", lib.ones(2)),
+    "buffer dotted name": lambda lib, m: m.register_buffer("a.b", None),
+    "buffer over a parameter": lambda lib, m: m.register_buffer("bias", lib.ones(2)),
+    "buffer not a tensor": lambda lib, m: m.register_buffer("b", 3),
+    "re-registering is fine": lambda lib, m: m.register_parameter("bias", None),
+}
+
+
+@pytest.mark.parametrize("case", REGISTRATIONS)
+def test_registering_names_is_checked_as_in_torch(case):
+    outcomes = []
+    for lib in (mt, torch):
+        module = lib.nn.Linear(2, 2)
+        try:
+            REGISTRATIONS[case](lib, module)
+            outcomes.append(("ok", sorted(name for name, _ in module.named_parameters())))
+        except Exception as error:
+            outcomes.append((type(error).__name__, str(error).replace("torch", "minitensor")))
+    assert outcomes[0] == outcomes[1]
