@@ -22,6 +22,7 @@ import math
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
+from minitensor.ops.operands import constant_zeros
 from minitensor.ops.unary import rounded_like_torch, sigmoid
 from minitensor.random import numpy_rng
 
@@ -43,11 +44,6 @@ def _in_float32_if_half(xp, x):
     if _dtypes.from_array_dtype(x.dtype) == _dtypes.float16:
         return xp.astype(x, xp.float32)
     return x
-
-
-def _zeros_like(t):
-    """Zeros shaped like ``t``, on its device: a constant, outside any graph."""
-    return type(t)._wrap(_xp(t).zeros_like(t._array), t.device)
 
 
 # --------------------------------------------------------------------------
@@ -137,7 +133,7 @@ class LeakyReluBackward(Function):
         grad_g = None
         if ctx.needs_input_grad[0]:
             grad_g = LeakyReluBackward.apply(grad, a, ctx.negative_slope)
-        grad_a = _zeros_like(grad) if ctx.needs_input_grad[1] else None
+        grad_a = constant_zeros(grad) if ctx.needs_input_grad[1] else None
         return grad_g, grad_a, None
 
 

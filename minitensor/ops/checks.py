@@ -16,17 +16,11 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.ops.operands import promoted
+from minitensor.ops.operands import promoted, wrap
 
 
 def _xp(t):
     return backend.namespace(t.device)
-
-
-def _wrap(array, like):
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(array, like.device)
 
 
 def _all_false(t):
@@ -37,22 +31,22 @@ def _all_false(t):
 def isnan(input):
     """True where ``input`` is nan (never, for integers and bools)."""
     if not input.dtype.is_floating_point:
-        return _wrap(_all_false(input), input)
-    return _wrap(_xp(input).isnan(input._array), input)
+        return wrap(_all_false(input), input)
+    return wrap(_xp(input).isnan(input._array), input)
 
 
 def isinf(input):
     """True where ``input`` is +inf or -inf."""
     if not input.dtype.is_floating_point:
-        return _wrap(_all_false(input), input)
-    return _wrap(_xp(input).isinf(input._array), input)
+        return wrap(_all_false(input), input)
+    return wrap(_xp(input).isinf(input._array), input)
 
 
 def isfinite(input):
     """True where ``input`` is neither nan nor +-inf (always, for integers and bools)."""
     if not input.dtype.is_floating_point:
-        return _wrap(_xp(input).logical_not(_all_false(input)), input)
-    return _wrap(_xp(input).isfinite(input._array), input)
+        return wrap(_xp(input).logical_not(_all_false(input)), input)
+    return wrap(_xp(input).isfinite(input._array), input)
 
 
 def _check_other(name, other) -> None:
@@ -87,7 +81,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if equal_nan and input.dtype.is_floating_point:
         close = close | (xp.isnan(a) & xp.isnan(b))
     if atol == 0 and rtol == 0:
-        return _wrap(close, input)
+        return wrap(close, input)
     if not input.dtype.is_floating_point:
         # In floats: an unsigned difference 1 - 2 would wrap around to 255.
         float_dtype = _dtypes.get_default_dtype()
@@ -98,7 +92,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     with backend.quiet_float_errors():  # inf - inf is nan, which is never within tolerance
         error = xp.abs(a - b)
         close = close | (xp.isfinite(error) & (error <= atol + xp.abs(b * rtol)))
-    return _wrap(close, input)
+    return wrap(close, input)
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
+from minitensor.ops.operands import wrap
 from minitensor.ops.reduce import check_one_dim, expand_back
 from minitensor.ops.selection import maximum, minimum, where
 from minitensor.ops.shape import normalize_dim
@@ -24,13 +25,6 @@ from minitensor.ops.shape import normalize_dim
 
 def _xp(t):
     return backend.namespace(t.device)
-
-
-def _wrap(array, like):
-    """A tensor (no autograd state) around ``array``, on ``like``'s device."""
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(array, like.device)
 
 
 # --------------------------------------------------------------------------
@@ -105,7 +99,7 @@ class MaxAll(Function):
         winners = array == value
         if x.dtype.is_floating_point:  # a nan wins (max is nan), and nan != nan
             winners = winners | (xp.isnan(array) & xp.isnan(value))
-        ctx.winners = _wrap(winners, x)
+        ctx.winners = wrap(winners, x)
         return value
 
     @staticmethod
@@ -153,7 +147,7 @@ def _one_hot(indices, shape, dim, keepdim):
     index = indices._array if keepdim else xp.expand_dims(indices._array, axis=dim)
     position = xp.arange(shape[dim], dtype=index.dtype, device=index.device)
     position = xp.reshape(position, tuple(shape[dim] if d == dim else 1 for d in range(len(shape))))
-    return _wrap(position == index, indices)
+    return wrap(position == index, indices)
 
 
 # --------------------------------------------------------------------------
@@ -186,7 +180,7 @@ def _arg_extreme(x, name, dim, keepdim, largest):
     if x.dtype == _dtypes.bool_:  # (max along a dim accepts bools; argmax itself does not)
         array = xp.astype(array, xp.int8)
     out = (xp.argmax if largest else xp.argmin)(array, axis=axis, keepdims=keepdim)
-    return _wrap(xp.astype(out, xp.int64), x)
+    return wrap(xp.astype(out, xp.int64), x)
 
 
 def _max_or_min(x, dim, keepdim, largest):

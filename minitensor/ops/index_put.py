@@ -20,6 +20,7 @@ from minitensor.ops import shape as _shape
 from minitensor.ops.broadcast import is_expandable_to
 from minitensor.ops.index_plan import IndexPlan, _listed
 from minitensor.ops.indexing import _address, _apply, _full_index, _key, _placement
+from minitensor.ops.operands import wrap
 
 
 def _xp(t):
@@ -56,7 +57,7 @@ class CopySlices(Function):
             ) from None
         written = xp.zeros(x._array.shape, dtype=xp.bool, device=x._array.device)
         _region(xp, written, plan)[...] = hit  # True where x was written: for backward
-        ctx.written = _wrap(written, x.device)
+        ctx.written = wrap(written, x)
         return x._array  # (the node is what matters: the caller gives it to x)
 
     @staticmethod
@@ -82,12 +83,6 @@ class FillWhole(CopySlices):
 
 def _scalar_name(dtype) -> str:
     return dtype._tensor_type.removesuffix("Tensor")  # FloatTensor -> Float
-
-
-def _wrap(array, device):
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(array, device)
 
 
 def _region(xp, array, plan):
@@ -157,7 +152,7 @@ def setitem(x, index, value):
         number = False
     else:  # a number becomes a 0-d tensor: an input of the node that needs no gradient
         xp = _xp(x)
-        value = _wrap(xp.asarray(value, device=x._array.device), x.device)
+        value = wrap(xp.asarray(value, device=x._array.device), x)
         number = True
     if plan.indices:
         function = CopySlices if plan.steps else IndexPut

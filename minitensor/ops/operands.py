@@ -47,6 +47,19 @@ def as_tensor_operand(x, like):
     return t
 
 
+def wrap(array, like):
+    """A tensor (no autograd state) around ``array``, on ``like``'s device."""
+    return tensor_class()._wrap(array, like.device)
+
+
+def constant_zeros(like):
+    """Zeros shaped like ``like``, on its device: a constant, outside any graph.
+
+    The gradient of a flat function (a step, a staircase, a constant power).
+    """
+    return wrap(backend.namespace(like.device).zeros_like(like._array), like)
+
+
 def binary_operands(a, b):
     """Both operands as tensors; at least one of them must already be one."""
     Tensor = tensor_class()

@@ -22,20 +22,18 @@ from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.arithmetic import mul_by_number
 from minitensor.ops.broadcast import sum_to
-from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted
+from minitensor.ops.operands import (
+    as_tensor_operand,
+    binary_operands,
+    constant_zeros,
+    promoted,
+)
 from minitensor.ops.selection import where
 from minitensor.ops.unary import log
 
 
 def _xp(t):
     return backend.namespace(t.device)
-
-
-def _wrap(array, like):
-    """A tensor (no autograd state) around ``array``, on ``like``'s device."""
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(array, like.device)
 
 
 class PowScalar(Function):
@@ -59,7 +57,7 @@ class PowScalar(Function):
         if k == 0 and not isinstance(k, bool):  # (PyTorch runs the general rule for ** False)
             # a ** 0 is the constant 1, flat everywhere: the gradient is zeros (not
             # grad_output * 0, which would be nan where grad_output is inf), as in PyTorch.
-            return _wrap(_xp(a).zeros_like(a._array), a), None
+            return constant_zeros(a), None
         if is_grad_enabled():
             # create_graph=True: PyTorch's formula as it writes it, so that the recorded
             # graph has PyTorch's nodes (a ** 1 too, and MulBackward1 for k * ...).

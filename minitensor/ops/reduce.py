@@ -25,6 +25,7 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.arithmetic import div_by_number
+from minitensor.ops.operands import wrap
 from minitensor.ops.selection import where
 from minitensor.ops.shape import normalize_dims
 
@@ -35,13 +36,6 @@ from minitensor.ops.shape import normalize_dims
 
 def _xp(t):
     return backend.namespace(t.device)
-
-
-def _wrap(array, like):
-    """A tensor (no autograd state) around ``array``, on ``like``'s device."""
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(array, like.device)
 
 
 def reduced_dims(dim, ndim):
@@ -233,14 +227,14 @@ def _product_of_others_by_masking(x, dims):
     slice of n elements costs n * n numbers, so it is kept for that case.
     """
     if x.ndim == 0:
-        return _wrap(_xp(x).ones_like(x._array), x)  # a lone element has no others
+        return wrap(_xp(x).ones_like(x._array), x)  # a lone element has no others
     if len(dims) > 1:  # all dimensions at once: work on the elements in a row
         return _product_of_others_by_masking(x.reshape(-1), (0,)).reshape(x.shape)
     d, n = dims[0], x.shape[dims[0]]
     last = x.transpose(d, -1)  # the reduced dimension last: shape (..., n)
     rows = last.unsqueeze(-2).expand(*last.shape[:-1], n, n)  # row i: the whole slice
     xp = _xp(x)
-    diagonal = _wrap(xp.eye(n, dtype=xp.bool, device=x._array.device), x)
+    diagonal = wrap(xp.eye(n, dtype=xp.bool, device=x._array.device), x)
     return where(diagonal, 1.0, rows).prod(-1).transpose(d, -1)  # row i without x_i
 
 
@@ -310,7 +304,7 @@ def _truth_test(x, name, dim, keepdim):
     out = getattr(xp, name)(x._array, axis=dims, keepdims=keepdim)
     if x.dtype == _dtypes.uint8:  # PyTorch keeps uint8 for uint8 inputs
         out = xp.astype(out, xp.uint8)
-    return _wrap(out, x)
+    return wrap(out, x)
 
 
 def all(x, dim=None, keepdim=False):

@@ -15,15 +15,11 @@ from __future__ import annotations
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
+from minitensor.ops.operands import constant_zeros
 
 
 def _xp(t):
     return backend.namespace(t.device)
-
-
-def _zeros_like(t):
-    """Zeros shaped like ``t``, on its device: the gradient of a staircase."""
-    return type(t)._wrap(_xp(t).zeros_like(t._array), t.device)
 
 
 def _rounded(kernel, function):
@@ -48,7 +44,7 @@ class Floor(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        return _zeros_like(grad_output)  # flat between the steps
+        return constant_zeros(grad_output)  # flat between the steps
 
 
 class Ceil(Floor):
@@ -93,7 +89,7 @@ class RoundDecimals(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        return _zeros_like(grad_output), None
+        return constant_zeros(grad_output), None
 
 
 def floor(input):

@@ -22,6 +22,7 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.ops.extremes import _check_dim_int, _result_type
 from minitensor.ops.join import cat
+from minitensor.ops.operands import wrap
 from minitensor.ops.shape import normalize_dim
 
 SortResult = _result_type("sort")
@@ -30,12 +31,6 @@ TopkResult = _result_type("topk")
 
 def _xp(t):
     return backend.namespace(t.device)
-
-
-def _wrap(array, like):
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(array, like.device)
 
 
 # --------------------------------------------------------------------------
@@ -65,7 +60,7 @@ def _inverse(order, dim):
     """The order that undoes ``order``: where each element went (argsort of a permutation)."""
     xp = _xp(order)
     inverse = _order(xp, order._array, dim, descending=False)
-    return _wrap(inverse, order)
+    return wrap(inverse, order)
 
 
 # --------------------------------------------------------------------------
@@ -132,7 +127,7 @@ class Topk(Function):
                 dtype=grad_output._array.dtype,
                 device=backend.native_device(grad_output.device),
             )
-            grad_output = cat([grad_output, _wrap(zeros, grad_output)], dim)
+            grad_output = cat([grad_output, wrap(zeros, grad_output)], dim)
         return Reorder.apply(grad_output, _inverse(order, dim), dim), None, None, None
 
 
@@ -149,7 +144,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     """
     _check_dim_int("argsort", dim)
     d = normalize_dim(dim, input.ndim)
-    return _wrap(_order(_xp(input), input._array, d, descending), input)
+    return wrap(_order(_xp(input), input._array, d, descending), input)
 
 
 def sort(input, dim=-1, descending=False, stable=None):

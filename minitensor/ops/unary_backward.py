@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor.autograd.function import Function
-from minitensor.ops.operands import promoted
+from minitensor.ops.operands import constant_zeros, promoted
 
 
 def _xp(t):
@@ -98,10 +98,5 @@ class ReluBackward(Function):
         grad_g = ReluBackward.apply(grad, y) if ctx.needs_input_grad[0] else None
         grad_y = None
         if ctx.needs_input_grad[1]:
-            grad_y = _zeros_like(grad)
+            grad_y = constant_zeros(grad)
         return grad_g, grad_y
-
-
-def _zeros_like(t):
-    """Zeros shaped like ``t``, on its device: a constant, outside any graph."""
-    return type(t)._wrap(_xp(t).zeros_like(t._array), t.device)
