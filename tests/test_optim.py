@@ -326,6 +326,8 @@ def gpu():
         ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
         ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.01}),
         ("AdamW", {"lr": 0.01}),
+        ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True, "weight_decay": 0.01}),
+        ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1}),
     ],
 )
 def test_training_on_the_gpu_standin_matches_cpu(gpu, opt_name, kwargs):
@@ -341,6 +343,8 @@ def test_training_on_the_gpu_standin_matches_cpu(gpu, opt_name, kwargs):
             F.cross_entropy(model(mx), my).backward()
             opt.step()
         assert all(p.device.type == device for p in model.parameters())
+        assert all(s.device.type == device for st in opt.state.values() for s in st.values()
+                   if s.dim() > 0)  # fmt: skip
         results.append([p.detach().cpu().numpy() for p in model.parameters()])
     for cpu_param, gpu_param in zip(*results):
         np.testing.assert_allclose(gpu_param, cpu_param, rtol=1e-5, atol=1e-7)

@@ -15,7 +15,7 @@ import torch
 from test_optim import data, error_of, make_models, train_side_by_side
 
 import minitensor as mt
-from minitensor import backend, optim
+from minitensor import optim
 from minitensor.nn import functional as F
 from minitensor.optim import lr_scheduler
 
@@ -227,39 +227,6 @@ def test_optimizer_state_dict_round_trip_continues_identically(opt_name, kwargs)
     train(copy_model, copy_opt, 3)
     for p, q in zip(model.parameters(), copy_model.parameters()):
         np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
-
-
-@pytest.fixture
-def gpu():
-    backend.use_standin_gpu()
-    yield "cuda"
-    backend.use_standin_gpu(False)
-
-
-@pytest.mark.parametrize(
-    ("opt_name", "kwargs"),
-    [
-        ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True, "weight_decay": 0.01}),
-        ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1}),
-    ],
-)
-def test_training_on_the_gpu_standin_matches_cpu(gpu, opt_name, kwargs):
-    x, y = data(4)
-    results = []
-    for device in ("cpu", gpu):
-        model, _ = make_models(4)
-        model.to(device)
-        opt = getattr(optim, opt_name)(model.parameters(), **kwargs)
-        mx, my = mt.from_numpy(x).to(device), mt.from_numpy(y).to(device)
-        for _ in range(4):
-            opt.zero_grad()
-            F.cross_entropy(model(mx), my).backward()
-            opt.step()
-        assert all(s.device.type == device for st in opt.state.values() for s in st.values()
-                   if s.dim() > 0)  # fmt: skip
-        results.append([p.detach().cpu().numpy() for p in model.parameters()])
-    for cpu_param, gpu_param in zip(*results):
-        np.testing.assert_allclose(gpu_param, cpu_param, rtol=1e-5, atol=1e-7)
 
 
 # ----------------------------------------------------------------------
