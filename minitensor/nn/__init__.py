@@ -2,16 +2,16 @@
 
 * `Module` (module.py): the base class; registers Parameters and sub-Modules.
 * `Parameter` (parameter.py): a tensor that is a model's weight.
-* layers.py: `Linear`, `Sequential`, `Flatten`, `Identity`, `Dropout`, the
+* layers.py: `Linear`, `Flatten`, `Identity`, `Dropout`, the
   activations (`Tanh`, `ReLU`, `LeakyReLU`, `Sigmoid`, `SiLU`, `GELU`, `Softmax`,
   `LogSoftmax`) and the loss modules.
-* containers.py: `ModuleList`, `ModuleDict`, `ParameterList` (registered collections).
+* containers.py: `Sequential`, `ModuleList`, `ModuleDict`, `ParameterList`.
 * functional.py (``nn.functional``, ``F``): the same as functions.
 * losses.py: the losses' forward and backward; init.py: weight initialisation.
 """
 
 from minitensor.nn import functional, init
-from minitensor.nn.containers import ModuleDict, ModuleList, ParameterList
+from minitensor.nn.containers import ModuleDict, ModuleList, ParameterList, Sequential
 from minitensor.nn.layers import (
     GELU,
     BCELoss,
@@ -28,7 +28,6 @@ from minitensor.nn.layers import (
     MSELoss,
     NLLLoss,
     ReLU,
-    Sequential,
     Sigmoid,
     SiLU,
     SmoothL1Loss,

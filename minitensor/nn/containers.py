@@ -1,4 +1,7 @@
-"""Containers: a list or a dict of Modules, and a list of Parameters.
+"""Containers: a chain of Modules, a list or a dict of Modules, and a list of Parameters.
+
+`Sequential` chains its modules: its ``forward`` feeds each one's output to
+the next. The others only hold their items:
 
 A plain Python list of layers hides them from the Module machinery:
 ``self.layers = [nn.Linear(2, 2)]`` registers nothing, so ``parameters()``
@@ -15,7 +18,7 @@ weights. The containers here hold their items *registered*, under the names
       (0-2): 3 x Linear(in_features=4, out_features=4, bias=True)
     )
 
-They have no ``forward``: a model loops over them in its own.
+These have no ``forward``: a model loops over them in its own.
 """
 
 from __future__ import annotations
@@ -31,16 +34,72 @@ from minitensor.nn.parameter import Parameter
 from minitensor.tensor import Tensor
 
 
-def _absolute_index(index: Any, size: int) -> str:
-    """The name ("0", "1", ...) of item ``index`` (negative counts from the end)."""
+def _position(index: Any, size: int) -> int:
+    """The position 0 .. size-1 of item ``index`` (negative counts from the end)."""
     index = operator.index(index)
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of range")
-    return str(index % size)
+    return index % size
+
+
+def _renumbered(modules: Mapping) -> OrderedDict:
+    """The same modules named "0", "1", ... again, after one was deleted (as PyTorch does)."""
+    return OrderedDict((str(i), module) for i, module in enumerate(modules.values()))
 
 
 def _is_iterable(value: Any) -> bool:
     return isinstance(value, Iterable)
+
+
+class Sequential(Module):
+    """Modules applied one after the other: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
+
+    The children are named "0", "1", ... (or by the keys of an OrderedDict);
+    a Sequential can be indexed, sliced, iterated and measured with ``len``.
+    """
+
+    def __init__(self, *args: Module):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(args):
+                self.add_module(str(index), module)
+
+    def forward(self, input):
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(list(self._modules.items())[index]))
+        return list(self._modules.values())[_position(index, len(self))]
+
+    def __setitem__(self, index, module: Module) -> None:
+        key = list(self._modules)[_position(index, len(self))]
+        self.add_module(key, module)
+
+    def __delitem__(self, index) -> None:
+        if isinstance(index, slice):
+            keys = list(self._modules)[index]
+        else:
+            keys = [list(self._modules)[_position(index, len(self))]]
+        for key in keys:
+            del self._modules[key]
+        self.__dict__["_modules"] = _renumbered(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end; returns self."""
+        self.add_module(str(len(self)), module)
+        return self
 
 
 class ModuleList(Module):
@@ -54,21 +113,18 @@ class ModuleList(Module):
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return type(self)(list(self._modules.values())[index])
-        return self._modules[_absolute_index(index, len(self))]
+        return self._modules[str(_position(index, len(self)))]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        setattr(self, _absolute_index(index, len(self)), module)  # checked by Module.__setattr__
+        setattr(self, str(_position(index, len(self))), module)  # checked by Module.__setattr__
 
     def __delitem__(self, index: int | slice) -> None:
         if isinstance(index, slice):
             for position in range(len(self))[index]:
                 delattr(self, str(position))
         else:
-            delattr(self, _absolute_index(index, len(self)))
-        # Renumber the rest 0, 1, ..., so that the names stay the positions.
-        self.__dict__["_modules"] = OrderedDict(
-            (str(i), module) for i, module in enumerate(self._modules.values())
-        )
+            delattr(self, str(_position(index, len(self))))
+        self.__dict__["_modules"] = _renumbered(self._modules)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -226,11 +282,11 @@ class ParameterList(Module):
             for i in range(*index.indices(len(self))):
                 out.append(self[i])
             return out
-        return getattr(self, _absolute_index(index, len(self)))
+        return getattr(self, str(_position(index, len(self))))
 
     def __setitem__(self, index: int, value: Any) -> None:
         # Every way of adding an item ends here: the one place that wraps a tensor.
-        name = _absolute_index(index, len(self))
+        name = str(_position(index, len(self)))
         if isinstance(value, Tensor) and not isinstance(value, Parameter):
             value = Parameter(value)
         setattr(self, name, value)

@@ -1,4 +1,4 @@
-"""The ready-made modules: layers, activations, losses, and `Sequential` to chain them.
+"""The ready-made modules: layers, activations and losses (`Sequential` is in containers.py).
 
 Each is a small `Module` whose ``forward`` calls a function of
 `minitensor.nn.functional`; the module form exists so that a model can be
@@ -16,9 +16,6 @@ written as a list of steps and printed::
 from __future__ import annotations
 
 import math
-import operator
-from collections import OrderedDict
-from collections.abc import Iterator
 
 from minitensor.creation import empty
 from minitensor.nn import functional as F
@@ -92,67 +89,6 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
-
-
-class Sequential(Module):
-    """Modules applied one after the other: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
-
-    The children are named "0", "1", ... (or by the keys of an OrderedDict);
-    a Sequential can be indexed, sliced, iterated and measured with ``len``.
-    """
-
-    def __init__(self, *args: Module):
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for name, module in args[0].items():
-                self.add_module(name, module)
-        else:
-            for index, module in enumerate(args):
-                self.add_module(str(index), module)
-
-    def forward(self, input):
-        for module in self._modules.values():
-            input = module(input)
-        return input
-
-    def _index(self, index) -> int:
-        index = operator.index(index)
-        size = len(self._modules)
-        if not -size <= index < size:
-            raise IndexError(f"index {index} is out of range")
-        return index % size
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return Sequential(OrderedDict(list(self._modules.items())[index]))
-        return list(self._modules.values())[self._index(index)]
-
-    def __setitem__(self, index, module: Module) -> None:
-        key = list(self._modules)[self._index(index)]
-        self.add_module(key, module)
-
-    def __delitem__(self, index) -> None:
-        if isinstance(index, slice):
-            keys = list(self._modules)[index]
-        else:
-            keys = [list(self._modules)[self._index(index)]]
-        for key in keys:
-            del self._modules[key]
-        # Renumber the rest 0, 1, ..., as PyTorch does.
-        self.__dict__["_modules"] = OrderedDict(
-            (str(i), module) for i, module in enumerate(self._modules.values())
-        )
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; returns self."""
-        self.add_module(str(len(self)), module)
-        return self
 
 
 # --------------------------------------------------------------------------
