@@ -52,9 +52,12 @@ def _escapes(path: Path) -> list[str]:
                 chain, inner = chain + 1, inner.value
             if "__file__" in ast.unparse(inner) and chain - 1 > _depth(path):
                 problems.append(f"line {node.lineno}: {chain} x .parent")
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if _CLIMB.search(node.value):
-                problems.append(f"line {node.lineno}: {node.value!r}")
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and _CLIMB.search(node.value)
+        ):
+            problems.append(f"line {node.lineno}: {node.value!r}")
     return problems
 
 
