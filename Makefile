@@ -11,7 +11,7 @@ NOTEBOOKS := $(wildcard notebooks/[0-9]*.ipynb)
 # Jupyter refuses to run as root (containers, cloud machines) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test lint bench notebooks images screenshots lock clean
+.PHONY: lab test test-dot lint bench notebooks images screenshots lock clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "minitensor needs Python 3.11 or newer: make lab PYTHON=python3.11"'
@@ -37,6 +37,10 @@ test: $(VENV)/.test lint
 	@# do it here, not inside a notebook whose stored output nbval compares.
 	$(PY) -c "import matplotlib.pyplot"
 	$(PY) -m pytest
+
+# What the optional system Graphviz adds (its own renderer, PNG export): needs `dot`.
+test-dot: $(VENV)/.test
+	$(PY) -m pytest -m system_graphviz tests/test_system_graphviz.py
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check .

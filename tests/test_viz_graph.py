@@ -17,7 +17,6 @@ import minitensor as mt
 import minitensor.nn.functional as F
 from minitensor import Value, viz
 from minitensor.viz import render
-from tests.helpers import require_program
 
 # --- reading a drawing back ------------------------------------------------------------
 
@@ -362,17 +361,6 @@ def test_svg_with_the_bundled_webassembly_graphviz():
     assert drawing._repr_svg_().startswith("<?xml")
 
 
-def test_svg_with_system_dot_matches_structure():
-    require_program("dot", "apt-get install graphviz")
-    L, names = e7_tensors()
-    drawing = viz.draw(L, names=names, renderer="dot")
-    svg = drawing.svg()
-    assert svg.startswith("<?xml") and "<svg" in svg
-    drawing.renderer = "wasi"
-    assert svg_titles(svg) == svg_titles(drawing.svg())
-    assert render.which_renderer("auto") == "dot"
-
-
 def test_auto_renderer_without_system_dot(monkeypatch):
     monkeypatch.setattr(render.shutil, "which", lambda name: None)
     assert render.which_renderer("auto") == "wasi"
@@ -397,9 +385,6 @@ def test_export_svg_dot_png(tmp_path, monkeypatch):
         m.setitem(sys.modules, "cairosvg", None)
         with pytest.raises(RuntimeError, match="PNG export needs the Graphviz program 'dot'"):
             drawing.export(tmp_path / "g.png")
-    require_program("dot", "apt-get install graphviz")
-    png = drawing.export(tmp_path / "g.png").read_bytes()
-    assert png.startswith(b"\x89PNG")
 
 
 # --- big graphs ------------------------------------------------------------------------------

@@ -23,7 +23,10 @@ SVG = (
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
 
-def _svg_output(text="<graphviz.graphs.Digraph at 0xADDRESS>"):
+GRAPH_TEXT = "<minitensor.viz.Drawing: graph of c (3 nodes)>"
+
+
+def _svg_output(text=GRAPH_TEXT):
     return new_output("display_data", data={"image/svg+xml": SVG, "text/plain": text})
 
 
@@ -51,10 +54,21 @@ def _code(source, outputs=(), count=None, tags=()):
 
 
 def good_notebook():
-    """A graphviz graph, an IPython SVG, a matplotlib plot, an expected error."""
+    """A graph drawn by minitensor, an IPython SVG, a matplotlib plot, an expected error.
+
+    The graph is drawn as the workbook draws them, with no system Graphviz needed
+    (plain ``graphviz.Digraph`` would need the ``dot`` program, which the README
+    does not ask a user to install).
+    """
     cells = [
         new_markdown_cell("# A notebook that should pass"),
-        _code("import graphviz\ng = graphviz.Digraph()\ng.edge('a', 'b')\ng", [_svg_output()], 1),
+        _code(
+            "from minitensor import Value, viz\n"
+            "a, b = Value(2.0, label='a'), Value(3.0, label='b')\n"
+            "c = a * b\nc.label = 'c'\nviz.draw(c)",
+            [_svg_output()],
+            1,
+        ),
         _code("from IPython.display import SVG\nSVG('''" + SVG + "''')", [_svg_output("SVG")], 2),
         _code(
             "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()",
