@@ -9,7 +9,11 @@ In a notebook::
 
 ``check`` prints one line: right, a hint, or "not answered yet" while the
 answer is still ``...`` (so a notebook run from top to bottom, untouched,
-stays clean). Each notebook's exercises live in their own module here
+stays clean). Exercises in which the student writes code (a function, a
+class) have a ``diagnose`` function instead of a fixed hint: it runs the
+student's code on several inputs and says *what* is wrong (which input's
+gradient, expected against got, the likely mistake in words), never the
+solution. Each notebook's exercises live in their own module here
 (``ex01.py`` for notebook 01, ...), as a dict ``EXERCISES`` from an id to an
 `Exercise`. The checks compute the right answer themselves, from the
 question's numbers, never from a stored result.
@@ -37,11 +41,22 @@ class Exercise:
     question: one line saying what is asked (shown by ``show``).
     is_right: a function of the student's answer, True if it is right.
     hint: what to look at when the answer is wrong.
+    diagnose: for code answers, a function that returns None when the answer
+        is right, or a message naming what is wrong; it replaces ``is_right``
+        (and ``hint`` is printed after its message).
     """
 
     question: str
-    is_right: Callable[[Any], bool]
-    hint: str
+    is_right: Callable[[Any], bool] | None = None
+    hint: str = ""
+    diagnose: Callable[[Any], str | None] | None = None
+
+    def verdict(self, answer: Any) -> str | None:
+        """None when ``answer`` is right, else what to tell the student."""
+        if self.diagnose is not None:
+            return self.diagnose(answer)
+        assert self.is_right is not None, "an exercise needs is_right or diagnose"
+        return None if self.is_right(answer) else ""
 
 
 def all_exercises() -> dict[str, Exercise]:
@@ -68,16 +83,23 @@ def check(exercise_id: str, answer: Any = ...) -> bool | None:
         return None
     exercise = exercises[exercise_id]
     try:
-        right = bool(exercise.is_right(answer))
+        message = exercise.verdict(answer)
     except Exception as error:  # a wrong kind of answer is a hint, not a crash
-        print(f"Exercise {exercise_id}: that answer could not be checked ({error}).")
-        print(f"  Hint: {exercise.hint}")
+        print(f"Exercise {exercise_id}: that answer could not be checked")
+        print(f"  ({type(error).__name__}: {error}).")
+        if exercise.hint:
+            print(f"  Hint: {exercise.hint}")
         return False
-    if right:
+    if message is None:
         print(f"Exercise {exercise_id}: right!")
+        return True
+    if message:
+        print(f"Exercise {exercise_id}: not yet. {message}")
+        if exercise.hint:
+            print(f"  Hint: {exercise.hint}")
     else:
         print(f"Exercise {exercise_id}: not yet. Hint: {exercise.hint}")
-    return right
+    return False
 
 
 def close(expected: float, rel: float = 1e-4, abs_: float = 1e-6) -> Callable[[Any], bool]:
