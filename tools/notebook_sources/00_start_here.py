@@ -14,6 +14,23 @@
 # `import minitensor` and keep going.
 
 # %% [markdown]
+# ## What you will be able to do
+#
+# At the end of the workbook you can:
+#
+# * compute the gradient of a small formula **by hand**, node by node, and check it with
+#   **finite differences**;
+# * explain what `backward()` does: local derivatives, a topological order, gradients that
+#   **add up**, and why they must be zeroed between steps;
+# * predict the **shape** of every gradient of a tensor computation (matrix products,
+#   broadcasting, sums and means) and say what a vector-Jacobian product is;
+# * take second derivatives with `create_graph=True` and write an operation of your own
+#   with `autograd.Function`;
+# * write a PyTorch training loop (`zero_grad`, `backward`, `step`), run it on a GPU, and
+#   recognise the classic autograd mistakes from their error messages;
+# * and, in the last four notebooks, **build** a small autograd engine yourself.
+
+# %% [markdown]
 # ## How to use this workbook
 #
 # * Run a cell with **Shift + Enter**. Run a whole notebook with **Run → Run All Cells**.
@@ -22,6 +39,8 @@
 #   tagged `raises-exception`, so Run All carries on past them.
 # * Each notebook from 01 on ends with a few **exercises**. Type your answer where it says
 #   `...` and run the cell: it tells you right away if you are right, or gives a hint.
+#   In some exercises you write a **function**: the check runs it on several inputs and
+#   tells you which one went wrong, and how.
 #   Worked solutions are in the `solutions/` folder, for after you have tried.
 # * Change the numbers and run again. Nothing can break.
 
@@ -35,20 +54,31 @@
 # | 03 | Tensors: creation, dtypes, shapes, views, NumPy, devices |
 # | 04 | Autograd with tensors: `requires_grad`, `grad_fn`, leaves, one engine for two scales |
 # | 05 | Sigmoid and binary cross-entropy: `autograd.grad` and the graph of a loss |
-# | 06 | The chain rule: one path, several paths, reductions, vector-Jacobian products |
+# | 06 | The chain rule with tensors: several paths, hooks, reductions, `backward(v)` |
 # | 07 | Training networks: two moons, then handwritten digits |
 # | 08 | The same code on a GPU |
 # | 09 | The mistakes everyone makes with autograd, and how to fix them |
+# | 10 | Tensor backward rules: the gradient of a matrix product, broadcasting, Jacobians |
+# | 11 | Higher derivatives (`create_graph=True`) and operations of your own (`autograd.Function`) |
+#
+# Then **build it yourself**: four notebooks in which you write the pieces of an autograd
+# engine, with a check after each step.
+#
+# | | What you build |
+# |---|---|
+# | 20 | `20_build_derivative`: derivatives by finite differences and by hand |
+# | 21 | `21_build_value`: a scalar `Value` with its own `backward()` |
+# | 22 | `22_build_tensor_backward`: backward rules for tensor operations |
+# | 23 | `23_build_function`: your own `autograd.Function`, checked with `gradcheck` |
 
 # %% [markdown]
 # ## Check your setup
 #
 # This cell reports what this computer has. Your numbers may differ from the ones stored in
-# the notebook; what matters is that it runs without an error.
+# the notebook (versions and hardware differ between computers); what matters is that it
+# runs without an error.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (nbval does not compare this cell's output: versions and hardware differ between machines)
+# %% tags=["nbval-ignore-output"]
 import platform
 
 import numpy as np
