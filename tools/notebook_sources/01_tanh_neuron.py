@@ -162,8 +162,8 @@ viz.draw(o)
 # ## Watch the engine, one node at a time
 #
 # `viz.Stepper(o)` runs the **same** backward engine that `backward()` runs, but pauses
-# after each node. Press **Next** and read the text on the right: which node is being
-# processed, which gradient arrived at it, and what it sends to each input
+# after each node. Press **Next** and read the explanation below the picture: which node is
+# being processed, which gradient arrived at it, and what it sends to each input
 # (upstream gradient × local derivative). The node being processed is gold; finished
 # ones are green. Press Next until the end, and compare the last text with the table above.
 #
@@ -193,6 +193,58 @@ print("-" * 60)
 print("after the with block, x1.grad is again", f"{x1.grad:.2f}")
 
 # %% [markdown]
+# ## What a gradient is: a slope
+#
+# Hold every input but `x1` fixed and let `x1` vary: $o$ becomes an ordinary function of one
+# number, and `x1.grad = -1.5` is the **slope** of its graph at $x_1 = 2$. The orange line
+# through that point with slope -1.5 is the **tangent**: near $x_1 = 2$ it follows the
+# curve closely, which is what "derivative" means.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def o_of_x1(x1):
+    """The neuron's output as a function of x1 alone (w1, x2, w2, b as above)."""
+    return np.tanh(x1 * -3.0 + 0.0 * 1.0 + 6.8813735870195432)
+
+
+xs = np.linspace(1.4, 2.8, 200)
+fig, ax = plt.subplots(figsize=(6, 3), dpi=90)
+ax.plot(xs, o_of_x1(xs), label="o as a function of x1")
+ax.plot(xs, o.data + x1.grad * (xs - 2.0), label="tangent: slope x1.grad = -1.5")
+ax.plot([2.0], [o.data], "ko")
+ax.set_ylim(-1.1, 1.1)
+ax.set_xlabel("x1")
+ax.set_ylabel("o")
+ax.legend(loc="lower left")
+plt.show()
+
+# %% [markdown]
+# ### Nudging by h
+#
+# Without calculus, the slope can be *measured*: nudge `x1` by a small $h$ to each side,
+# see how much $o$ moves, and divide by the distance $2h$. That is the slope of the green
+# line through the two nudged points (here with a large $h = 0.3$, so that you can see
+# them). As $h$ shrinks, that line turns into the tangent.
+
+# %%
+h = 0.3
+left, right = 2.0 - h, 2.0 + h
+chord = (o_of_x1(right) - o_of_x1(left)) / (2 * h)
+fig, ax = plt.subplots(figsize=(6, 3), dpi=90)
+ax.plot(xs, o_of_x1(xs), label="o as a function of x1")
+ax.plot(xs, o.data + x1.grad * (xs - 2.0), label="tangent: slope -1.5")
+ax.plot(xs, o_of_x1(left) + chord * (xs - left), "--", label=f"through x1 ± h: slope {chord:.3f}")
+ax.plot([left, right], [o_of_x1(left), o_of_x1(right)], "go")
+ax.plot([2.0], [o.data], "ko")
+ax.set_ylim(-1.1, 1.1)
+ax.set_xlabel("x1")
+ax.legend(loc="lower left")
+plt.show()
+
+# %% [markdown]
 # ## A check without calculus: finite differences
 #
 # A derivative is a limit: $\frac{\partial o}{\partial x_1} \approx
@@ -218,6 +270,44 @@ print(f"backward():         do/dx1 = {x1.grad:.6f}")
 print("agree to 6 digits:", math.isclose(numerical, x1.grad, rel_tol=1e-6))
 
 # %% [markdown]
+# ## How small should h be?
+#
+# Smaller is not always better. Two errors pull in opposite directions:
+#
+# * **truncation error**: the formula is exact only in the limit; for the central difference
+#   the error shrinks like $h^2$ (a straight line of slope 2 on log-log axes);
+# * **rounding error**: a computer stores about 16 significant digits in float64 and 7 in
+#   float32. Subtracting two nearly equal values of $o$ leaves only their last, noisy digits,
+#   and dividing by a tiny $2h$ magnifies that noise like $1/h$.
+#
+# Plotted against $h$, the total error makes a **V**. Its bottom is where the two meet: near
+# $h = 10^{-6}$ in float64, and much higher, near $h = 10^{-3}$, in float32. (On the far left
+# of the float32 curve, $x_1 \pm h$ rounds to $x_1$ itself: both values of $o$ are the same,
+# the estimate is 0 and the error is the whole slope, 1.5.)
+
+# %%
+hs = np.logspace(-12, 0, 49)
+exact = x1.grad  # -1.5, from backward()
+fig, ax = plt.subplots(figsize=(6, 3.5), dpi=90)
+for dtype in [np.float64, np.float32]:
+    x = dtype(2.0)
+    errors = []
+    for step in hs.astype(dtype):
+        up, down = o_of_x1(x + step), o_of_x1(x - step)
+        estimate = float(up - down) / (2 * float(step))
+        errors.append(max(abs(estimate - exact), 1e-17))
+    ax.loglog(hs, errors, marker=".", label=np.dtype(dtype).name)
+ax.set_xlabel("h")
+ax.set_ylabel("|finite difference - x1.grad|")
+ax.set_title("rounding error (left) against truncation error (right)")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# The `h = 1e-6` used above sits near the bottom of the float64 V. In float32 the same `h`
+# would lose almost every digit: that is why numerical gradient checks are done in float64.
+
+# %% [markdown]
 # ## Exercises
 #
 # Replace each `...` with your answer and run the cell. The solutions are in
@@ -225,13 +315,14 @@ print("agree to 6 digits:", math.isclose(numerical, x1.grad, rel_tol=1e-6))
 #
 # ### Exercise 01.1
 #
-# In our neuron, what is $\partial o / \partial b$? Work it out from the steps
-# above (do not just read it off `b.grad`).
+# A gradient predicts how the output moves. Without running the neuron again, estimate
+# the new value of `o` if `w1` goes from -3.0 to **-2.99** (everything else unchanged).
+# Use the value of `o` and one gradient from above.
 
 # %%
 from exercises import check
 
-answer = ...  # your answer: do/db for the neuron above
+answer = ...  # your answer: the estimated new o
 check("01.1", answer)
 
 # %% [markdown]
@@ -248,21 +339,27 @@ check("01.2", answer)
 # %% [markdown]
 # ### Exercise 01.3
 #
-# In our neuron `w2.grad` is 0. Which *input*, by its name as a string
-# (for example `"b"`), makes it 0?
+# Back to our neuron, but with `w2 = 2.0` instead of 1.0 (everything else unchanged). What
+# would `x2.grad` be? Think first about whether `n` and `o` change at all.
 
 # %%
-answer = ...  # your answer: a name, as a string
+answer = ...  # your answer: do/dx2 with w2 = 2.0
 check("01.3", answer)
 
 # %% [markdown]
-# ### Exercise 01.4
+# ### Exercise 01.4 (write a function)
 #
-# Use finite differences (like the cell above, with `h = 1e-6`) to estimate
-# $\partial o / \partial w_1$ for our original neuron.
+# Write `central_difference(f, x, h)`: the finite-difference estimate of the slope of a
+# function `f` of one number at `x`, nudging by `h` to each side, as in the cell above.
+# Pass the function itself as the answer: the check tries it on several functions (a
+# cubic, `math.sin` at 0, a constant, `abs` at its corner, ...) and tells you what is off.
+
 
 # %%
-answer = ...  # your answer: the numerical estimate of do/dw1
+def central_difference(f, x, h): ...  # your code: return the estimate of the slope of f at x
+
+
+answer = ...  # your answer: the function central_difference (without parentheses)
 check("01.4", answer)
 
 # %% [markdown]
