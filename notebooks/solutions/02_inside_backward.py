@@ -14,6 +14,12 @@
       At p: a.grad = p.grad * a = 4, then again a.grad = p.grad * a = 4.
       The buggy pass gives 4.0 instead of 3a**2 = 12: two of the three
       contributions (each 4) were overwritten.
+
+02.4  buggy_backward with "=" replaced by "+=": every node's gradient starts
+      from 0, the root's is 1, and in topological order each node adds
+      node.grad * local to each parent. A node used twice (a in a * a) gets
+      both contributions. (Walking the list in reverse, leaves first, would
+      send gradients from nodes that have not received theirs yet: all 0.)
 """
 
 SOLUTIONS = {
@@ -21,3 +27,19 @@ SOLUTIONS = {
     "02.2": 6.0,
     "02.3": 4.0,
 }
+
+
+def my_backward(root):
+    """buggy_backward with the bug fixed: contributions are added (+=)."""
+    from minitensor.autograd.engine import topological_order
+
+    order = topological_order([root])
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in order:
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += node.grad * local
+
+
+SOLUTIONS["02.4"] = my_backward

@@ -288,9 +288,11 @@ print(f"nodes in the graph: {size:,}")
 # The natural way to write a depth-first search is a *recursive* function, as micrograd
 # does: visit the parents by calling itself, then append the node. Each call uses one frame
 # of Python's call stack, and Python stops at about 1000 nested calls
-# (`sys.getrecursionlimit()`) to protect itself from running out of memory. So a
-# recursive sort fails on any graph more than about a thousand nodes deep. Let's check on
-# our chain:
+# (`sys.getrecursionlimit()`). That limit guards the **C stack**: every nested Python call
+# also uses some of the interpreter's own stack, a fixed and rather small block of memory,
+# and overflowing it would crash the whole process instead of raising an error you can
+# catch. So a recursive sort fails on any graph more than about a thousand nodes deep.
+# Let's check on our chain:
 
 
 # %%
@@ -361,6 +363,23 @@ check("02.2", answer)
 # %%
 answer = ...  # your answer: the WRONG a.grad that buggy_backward gives
 check("02.3", answer)
+
+# %% [markdown]
+# ### Exercise 02.4 (write a backward pass)
+#
+# Write `my_backward(root)`, a correct backward pass for a graph of `Value`s: it sets the
+# `.grad` of every node of the graph (every `.grad` starts from 0, and `root.grad` is 1),
+# using only `topological_order([root])`, `node.parents` and `node.local_grads`. The check
+# runs it on several graphs (`a * a`, `a + a`, a leaf alone, the neuron, ...) and compares
+# with `backward()`.
+
+
+# %%
+def my_backward(root): ...  # your code
+
+
+answer = ...  # your answer: the function my_backward
+check("02.4", answer)
 
 # %% [markdown]
 # Next: tensors. Notebook 03 introduces the n-dimensional arrays that real networks
