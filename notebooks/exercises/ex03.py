@@ -47,3 +47,60 @@ EXERCISES = {
         "sees the write a[0] = 10?",
     ),
 }
+
+
+def _diagnose_normalize_rows(normalize_rows) -> str | None:
+    import minitensor as mt
+    from exercises.ex01 import not_a_function
+
+    problem = not_a_function(normalize_rows, "normalize_rows")
+    if problem:
+        return problem
+    cases = [
+        [[1.0, 3.0], [2.0, 2.0], [0.5, 4.5]],  # 3 x 2
+        [[1.0, 2.0, 3.0], [4.0, 4.0, 2.0], [1.0, 1.0, 8.0]],  # square: broadcasting mistakes fit
+        [[2.0, 6.0, 2.0]],  # one row
+        [[5.0]],  # one number
+    ]
+    for rows in cases:
+        t = mt.tensor(rows)
+        before = t.clone()
+        shape = tuple(t.shape)
+        try:
+            got = normalize_rows(t)
+        except Exception as error:
+            said = f"for a tensor of shape {shape} it raised {type(error).__name__}: {error}"
+            if "must match" in str(error):
+                return f"{said}. Which shape do the row sums have, and how does it broadcast?"
+            return said
+        if got is None:
+            return "it returns None: did you forget the return statement?"
+        if not mt.equal(t, before):
+            return f"it changed its input (shape {shape}): compute a new tensor instead."
+        if tuple(got.shape) != shape:
+            return f"for an input of shape {shape} it returns shape {tuple(got.shape)}."
+        values = np.array(got.tolist())
+        shown = np.round(values, 4).tolist()
+        array = np.array(rows)
+        right = array / array.sum(axis=1, keepdims=True)
+        if np.allclose(values, right, rtol=1e-5):
+            continue
+        said = f"for the {shape[0]}x{shape[1]} input {rows}, it gives {shown}"
+        if np.allclose(values, array / array.sum(axis=0, keepdims=True), rtol=1e-5):
+            return f"{said}: each *column* sums to 1. Which dim runs along a row?"
+        if shape[0] == shape[1] and np.allclose(values, array / array.sum(axis=1), rtol=1e-5):
+            return (
+                f"{said}: the row sums were lined up with the columns. A sum over dim=1 has "
+                "shape (n,); broadcasting matches it with the *last* dimension. Keep the "
+                "summed dimension."
+            )
+        return f"{said}; its rows should each sum to 1."
+    return None
+
+
+EXERCISES["03.4"] = Exercise(
+    question="normalize_rows(t): each row divided by its sum",
+    diagnose=_diagnose_normalize_rows,
+    hint="t.sum(dim=...) adds along one dimension; keepdim=True keeps that dimension with "
+    "size 1, so that the division broadcasts along the right axis.",
+)

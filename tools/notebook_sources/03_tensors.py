@@ -111,7 +111,9 @@ for data in [1, [1, 2, 3], [[1, 2], [3, 4]], [[[1, 2], [3, 4]], [[5, 6], [7, 8]]
 
 # %% [markdown]
 # The same with floats. A number written as `1.` is a float, and one float in a list is
-# enough to make the whole tensor `float32`.
+# enough to make the whole tensor `float32`. The text is PyTorch's, character for character:
+# the 3-d tensor of 12 numbers prints as two 2×3 blocks, and its numbers are padded to the
+# width of the widest one, `12.`.
 
 # %%
 for data in [
@@ -120,7 +122,10 @@ for data in [
     [[1.0, 1], [2, 2], [3, 3]],
     [[[1.0, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]],
 ]:
-    print(mt.tensor(data).shape)
+    x = mt.tensor(data)
+    print(x)
+    print(x.shape)
+    print()
 
 # %% [markdown]
 # ## Reshape, view, transpose, matrix product
@@ -235,12 +240,10 @@ row_sums = (x * 2).sum(dim=1)
 print(row_sums.cpu())
 
 # %% [markdown]
-# Which device did it use? That depends on your computer, so this cell's output is not
-# checked by the tests (the comment `NBVAL_IGNORE_OUTPUT` says so).
+# Which device did it use? That depends on your computer: `True` and `cuda:0` on a computer
+# with a GPU, `False` and `cpu` without.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (True and cuda:0 on a computer with a GPU, False and cpu without)
+# %% tags=["nbval-ignore-output"]
 print(mt.cuda.is_available(), x.device)
 
 # %% [markdown]
@@ -248,11 +251,9 @@ print(mt.cuda.is_available(), x.device)
 #
 # On a computer without a GPU (or without CuPy), asking for `"cuda"` fails with the same
 # `AssertionError` PyTorch gives, plus a line saying how to get GPU support. On a
-# computer with a GPU this cell simply makes the tensor, so its output is not checked.
+# computer with a GPU this cell simply makes the tensor.
 
-# %% tags=["raises-exception"]
-# NBVAL_IGNORE_OUTPUT
-# (on a computer with a GPU this works and prints the tensor)
+# %% tags=["raises-exception", "nbval-ignore-output"]
 mt.zeros(2, device="cuda")
 
 # %% [markdown]
@@ -301,3 +302,17 @@ check("03.2", answer)
 # %%
 answer = ...  # a number
 check("03.3", answer)
+
+# %% [markdown]
+# **03.4** (write a function) Write `normalize_rows(t)`: for a 2-d float tensor `t`, a new
+# tensor of the same shape in which each row is divided by the sum of that row, so that
+# every row sums to 1. Do not change `t` itself. Use one division with broadcasting (no
+# Python loop). The check runs it on tensors of several shapes, square and not.
+
+
+# %%
+def normalize_rows(t): ...  # your code
+
+
+answer = ...  # your answer: the function normalize_rows
+check("03.4", answer)
