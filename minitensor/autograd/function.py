@@ -16,6 +16,9 @@ static methods, forward and backward, side by side::
 
 ``Mul.apply(a, b)`` runs forward with graph recording off and, if an input
 requires grad, attaches a `BackwardNode` to the result as its ``grad_fn``.
+Each kind of node is a class of its own, named as in PyTorch:
+``type(y.grad_fn).__name__`` is ``"MulBackward0"``, a subclass of `BackwardNode`
+made once per name (see `node_class`).
 The node remembers the Function, the ``ctx`` (what forward saved) and the
 nodes of the inputs (``next_functions``). The backward engine later calls
 ``node.chain_rule(grad_output)``, which calls ``Mul.backward``.
@@ -170,6 +173,12 @@ class Function:
 
     node_name: str | None = None
     is_view = False
+    _node_class: type[BackwardNode]  # the class of this Function's nodes (set below)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give every Function subclass its node class when it is defined (as PyTorch does)."""
+        super().__init_subclass__(**kwargs)
+        cls._node_class = node_class(cls._node_name(), built_in=cls.node_name is not None)
 
     @staticmethod
     def forward(ctx: FunctionCtx, *args: Any) -> Any:
@@ -206,7 +215,7 @@ class Function:
             out._base = base if base._base is None else base._base
         # Only floating-point results can carry gradients (x.long() needs none).
         record = record and out.dtype.is_floating_point
-        node = BackwardNode(cls, ctx, args) if record else None
+        node = cls._node_class(cls, ctx, args) if record else None
         if node is not None:
             out._grad_fn = node
             out._requires_grad = True
@@ -418,6 +427,26 @@ class BackwardNode:
 
     def release(self) -> None:
         self.ctx._free()
+
+
+_node_classes: dict[str, type[BackwardNode]] = {}
+
+
+def node_class(name: str, built_in: bool = True) -> type[BackwardNode]:
+    """The `BackwardNode` subclass called ``name`` (``"MulBackward0"``), made on first request.
+
+    In PyTorch every kind of graph node is a class of its own, so students
+    can print ``type(y.grad_fn)`` and test ``isinstance``; each is made once
+    here and reused, so all ``MulBackward0`` nodes share one class. A
+    built-in node's class prints as PyTorch's C++ ones do
+    (``<class 'MulBackward0'>``: Python files them under ``builtins``); a
+    user's Function's prints with this module's path, as in PyTorch.
+    """
+    name = name.rsplit("::", 1)[-1]  # minitensor::autograd::NotImplemented -> NotImplemented
+    if name not in _node_classes:
+        module = "builtins" if built_in else __name__
+        _node_classes[name] = type(name, (BackwardNode,), {"__slots__": (), "__module__": module})
+    return _node_classes[name]
 
 
 class AccumulateGrad:

@@ -1,0 +1,100 @@
+"""Small differences from PyTorch a user would see: grad_fn classes, Size, messages.
+
+Every expected value here comes from running the same code in PyTorch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import minitensor as mt
+from minitensor.autograd.function import BackwardNode
+
+# --------------------------------------------------------------------------
+# type(t.grad_fn): one class per kind of node, named as PyTorch's
+# --------------------------------------------------------------------------
+
+NODE_CASES = {
+    "mul": lambda lib, x: x * 2,
+    "mul tensors": lambda lib, x: x * x,
+    "add": lambda lib, x: x + 1,
+    "sub": lambda lib, x: x - x,
+    "div": lambda lib, x: x / 3,
+    "neg": lambda lib, x: -x,
+    "pow": lambda lib, x: x**3,
+    "pow tensors": lambda lib, x: x**x,
+    "rpow": lambda lib, x: 2**x,
+    "tanh": lambda lib, x: x.tanh(),
+    "exp": lambda lib, x: x.exp(),
+    "log": lambda lib, x: x.log(),
+    "relu": lambda lib, x: x.relu(),
+    "sigmoid": lambda lib, x: x.sigmoid(),
+    "sum": lambda lib, x: x.sum(),
+    "sum dim": lambda lib, x: x.sum(0),
+    "mean": lambda lib, x: x.mean(),
+    "max": lambda lib, x: x.max(),
+    "matmul": lambda lib, x: x @ x,
+    "transpose": lambda lib, x: x.T,
+    "reshape": lambda lib, x: x.reshape(-1),
+    "view": lambda lib, x: x.view(4),
+    "select": lambda lib, x: x[0],
+    "slice": lambda lib, x: x[:, :1],
+    "index": lambda lib, x: x[[0, 1]],
+    "unsqueeze": lambda lib, x: x.unsqueeze(0),
+    "clone": lambda lib, x: x.clone(),
+    "softmax": lambda lib, x: x.softmax(0),
+    "log_softmax": lambda lib, x: x.log_softmax(1),
+    "cat": lambda lib, x: lib.cat([x, x]),
+    "stack": lambda lib, x: lib.stack([x, x]),
+    "where": lambda lib, x: lib.where(x > 0, x, 0.0),
+    "abs": lambda lib, x: x.abs(),
+    "clamp": lambda lib, x: x.clamp(0, 1),
+    "var": lambda lib, x: x.var(),
+    "cumsum": lambda lib, x: x.cumsum(0),
+    "to double": lambda lib, x: x.double(),
+    "expand": lambda lib, x: x[:1].expand(3, 2),
+}
+
+
+@pytest.mark.parametrize("name", NODE_CASES)
+def test_grad_fn_is_an_instance_of_its_own_class_named_as_in_torch(name):
+    fn = NODE_CASES[name]
+    data = np.array([[0.5, 1.5], [2.0, 0.25]], dtype=np.float32)
+    theirs = fn(torch, torch.tensor(data, requires_grad=True))
+    ours = fn(mt, mt.tensor(data, requires_grad=True))
+    assert type(ours.grad_fn).__name__ == type(theirs.grad_fn).__name__
+    assert str(type(ours.grad_fn)) == str(type(theirs.grad_fn))  # <class 'MulBackward0'>
+    assert isinstance(ours.grad_fn, BackwardNode)
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+def test_nodes_of_one_kind_share_one_class_and_keep_their_repr():
+    x = mt.ones(2, requires_grad=True)
+    a, b, c = x * 2, x * 3, x + 1
+    assert type(a.grad_fn) is type(b.grad_fn) is not type(c.grad_fn)
+    assert isinstance(c.grad_fn, BackwardNode)
+    assert repr(a.grad_fn) == f"<MulBackward0 object at {hex(id(a.grad_fn))}>"
+
+
+def test_a_custom_function_gets_a_class_named_after_it():
+    def define(lib):
+        class MyExp(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                return a.exp()
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                return grad_output
+
+        return MyExp
+
+    theirs = define(torch).apply(torch.ones(2, requires_grad=True)).grad_fn
+    ours = define(mt).apply(mt.ones(2, requires_grad=True)).grad_fn
+    assert type(ours).__name__ == type(theirs).__name__ == "MyExpBackward"
+    their_class = str(type(theirs)).replace("torch.", "minitensor.")
+    assert str(type(ours)) == their_class  # <class 'minitensor.autograd.function.MyExpBackward'>
+    assert isinstance(ours, BackwardNode)
+    assert repr(ours) == f"<minitensor.autograd.function.MyExpBackward object at {hex(id(ours))}>"
