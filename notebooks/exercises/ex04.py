@@ -48,3 +48,57 @@ EXERCISES = {
         "fewer digits of it than float64. Run the expression and copy all the digits.",
     ),
 }
+
+
+def _diagnose_input_gradients(input_gradients) -> str | None:
+    import minitensor as mt
+    from exercises.ex01 import not_a_function
+
+    problem = not_a_function(input_gradients, "input_gradients")
+    if problem:
+        return problem
+    cases = [
+        ([[2.0, 0.0], [2.5, 1.0], [1.5, -0.5], [3.0, 2.0]], [-3.0, 1.0], 6.8813735870195432),
+        ([[0.5, -1.0, 2.0]], [1.0, 2.0, -0.5], 0.0),  # a single example, three inputs
+        ([[0.0, 0.0], [10.0, 10.0]], [0.7, -0.2], 0.1),
+    ]
+    for rows, weights, bias in cases:
+        X = mt.tensor(rows, dtype=mt.float64)
+        w = mt.tensor(weights, dtype=mt.float64)
+        b = mt.tensor(bias, dtype=mt.float64)
+        shape = tuple(X.shape)
+        try:
+            got = input_gradients(X, w, b)
+        except Exception as error:
+            return f"for X of shape {shape} it raised {type(error).__name__}: {error}"
+        if X.requires_grad or w.requires_grad or b.requires_grad or X.grad is not None:
+            return (
+                "it changed the caller's tensors (requires_grad or .grad): ask for the "
+                "gradient of a copy of X instead."
+            )
+        if got is None:
+            return "it returns None: did you forget the return statement?"
+        if tuple(got.shape) != shape:
+            return (
+                f"for X of shape {shape} it returns a tensor of shape {tuple(got.shape)}: the "
+                "gradient with respect to X has the shape of X."
+            )
+        array, wv = np.array(rows), np.array(weights)
+        slope = 1 - np.tanh(array @ wv + bias) ** 2
+        right = slope[:, None] * wv[None, :]
+        values = np.array(got.tolist())
+        if np.allclose(values, right, rtol=1e-7, atol=1e-12):
+            continue
+        said = f"for X = {rows} it gives {np.round(values, 4).tolist()}"
+        if np.allclose(values, np.broadcast_to(wv, array.shape)):
+            return f"{said}: that is the gradient of X @ w + b alone. Where is the tanh?"
+        return f"{said}, expected {np.round(right, 4).tolist()}."
+    return None
+
+
+EXERCISES["04.5"] = Exercise(
+    question="input_gradients(X, w, b): d sum(tanh(X @ w + b)) / dX by autograd",
+    diagnose=_diagnose_input_gradients,
+    hint="Make a tensor with X's numbers that requires grad (notebook 04 used "
+    "batch.clone().requires_grad_()), compute the sum, call backward(), return its .grad.",
+)

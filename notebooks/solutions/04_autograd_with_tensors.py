@@ -17,6 +17,12 @@ so it has a ``grad_fn`` and is not a leaf.
 without changing it, so ``.item()`` gives 0.10000000149011612, not 0.1 (which
 is the nearest *float64* to one tenth). The same rounding made the E1 numbers
 of the notebook differ from notebook 01's.
+
+04.5: ``X.requires_grad_()`` would change the caller's tensor (and leave a
+``.grad`` on it that the next call adds to). A copy that requires grad,
+``X.detach().clone().requires_grad_()``, is a new leaf of its own: its
+``.grad`` after ``backward()`` is (1 - tanh(X @ w + b)**2)[:, None] * w, one row
+per example, as in the notebook's batch.
 """
 
 SOLUTIONS = {
@@ -25,3 +31,15 @@ SOLUTIONS = {
     "04.3": "AddBackward0",
     "04.4": 0.10000000149011612,
 }
+
+
+def input_gradients(X, w, b):
+    """d/dX of sum(tanh(X @ w + b)), by autograd, on a copy of X."""
+    import minitensor as mt
+
+    Xg = X.detach().clone().requires_grad_()
+    mt.tanh(Xg @ w + b).sum().backward()
+    return Xg.grad
+
+
+SOLUTIONS["04.5"] = input_gradients

@@ -239,13 +239,11 @@ print("same gradients:", np.allclose(grads_scalar, Xb.grad.numpy(), rtol=1e-12, 
 
 # %% [markdown]
 # ... and then time them: forward and backward for the whole batch. The times depend on
-# your computer, so this output is not checked by the tests. What counts is the ratio:
+# your computer and change from run to run. What counts is the ratio:
 # the tensor engine wins by a wide margin, and the margin grows with the batch, because
 # the cost of one tensor operation hardly depends on how many numbers it processes.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (timings differ from run to run and from computer to computer)
+# %% tags=["nbval-ignore-output"]
 rows = batch.tolist()
 start = time.perf_counter()
 for a1, a2 in rows:
@@ -301,3 +299,19 @@ check("04.3", answer)
 # %%
 answer = ...  # a number
 check("04.4", answer)
+
+# %% [markdown]
+# **04.5** (write a function) Write `input_gradients(X, w, b)`: the gradient of
+# `mt.tanh(X @ w + b).sum()` with respect to the batch `X`, computed by autograd
+# (`requires_grad` and `backward()`), as a tensor of the shape of `X`. The arguments are
+# plain tensors that do not require grad, and your function must leave them as they were:
+# afterwards `X.requires_grad` is still `False`. The check compares with the formula of
+# the neuron on several batches, including a single example.
+
+
+# %%
+def input_gradients(X, w, b): ...  # your code
+
+
+answer = ...  # your answer: the function input_gradients
+check("04.5", answer)
