@@ -43,7 +43,11 @@ def test_untouched_answer_says_not_answered(capsys):
 
 
 @pytest.mark.parametrize(("exercise_id", "answer"), SOLUTIONS)
-def test_a_wrong_answer_gets_a_hint(exercise_id, answer, capsys):
+def test_a_wrong_answer_gets_feedback(exercise_id, answer, capsys):
+    """A hint, or for code exercises a message saying what is wrong with the answer."""
     wrong = "certainly not the answer"
     assert check(exercise_id, wrong) is False
-    assert "Hint:" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "not yet. " in text or "could not be checked" in text
+    feedback = text.split("not yet. ", 1)[-1].split("could not be checked", 1)[-1]
+    assert len(feedback.strip()) > 20, f"no feedback to go on: {text!r}"

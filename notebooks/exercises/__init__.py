@@ -8,15 +8,18 @@ In a notebook::
     check("01.1", answer)
 
 ``check`` prints one line: right, a hint, or "not answered yet" while the
-answer is still ``...`` (so a notebook run from top to bottom, untouched,
-stays clean). Exercises in which the student writes code (a function, a
-class) have a ``diagnose`` function instead of a fixed hint: it runs the
-student's code on several inputs and says *what* is wrong (which input's
-gradient, expected against got, the likely mistake in words), never the
-solution. Each notebook's exercises live in their own module here
-(``ex01.py`` for notebook 01, ...), as a dict ``EXERCISES`` from an id to an
-`Exercise`. The checks compute the right answer themselves, from the
-question's numbers, never from a stored result.
+answer is still ``...`` or a code gap still raises ``NotImplementedError``
+(so a notebook run from top to bottom, untouched, stays clean).
+
+Exercises in which the student writes code (a function, a class) have a
+``diagnose`` function instead of a fixed hint: it runs the student's code on
+several inputs and says *what* is wrong (which input's gradient, expected
+against got, the likely mistake in words), never the solution.
+
+Each notebook's exercises live in their own module here (``ex01.py`` for
+notebook 01, ...), as a dict ``EXERCISES`` from an id to an `Exercise`. The
+checks compute the right answer themselves, from the question's numbers or
+with the real engine, never from a stored result.
 
 Worked solutions are in ``notebooks/solutions/``; ``tests/test_exercises.py``
 runs every solution through its check.
@@ -31,7 +34,10 @@ from dataclasses import dataclass
 from typing import Any
 
 # One module per notebook with exercises, named explicitly (no discovery magic).
-_MODULES = ["ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08", "ex09"]
+_MODULES = [
+    "ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08", "ex09",
+    "ex20", "ex21", "ex22", "ex23",
+]  # fmt: skip
 
 
 @dataclass
@@ -84,6 +90,12 @@ def check(exercise_id: str, answer: Any = ...) -> bool | None:
     exercise = exercises[exercise_id]
     try:
         message = exercise.verdict(answer)
+    except NotImplementedError:  # a code gap still reads `raise NotImplementedError()`
+        print(
+            f"Exercise {exercise_id}: not answered yet "
+            "(replace `raise NotImplementedError()` with your code)."
+        )
+        return None
     except Exception as error:  # a wrong kind of answer is a hint, not a crash
         print(f"Exercise {exercise_id}: that answer could not be checked")
         print(f"  ({type(error).__name__}: {error}).")

@@ -1,0 +1,381 @@
+"""The "build it yourself" checkers (notebooks 20-23): right code passes, typical
+mistakes fail with feedback that names the mistake, and nothing gives the solution away.
+
+Each wrong implementation below is a slip students really make: forgetting to
+accumulate, a missing ``* out.grad``, a transposed matmul gradient, a gradient
+not summed over the broadcast axis, a recursive topological sort on a deep
+graph, a sign error.
+"""
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+sys.path.insert(0, str(NOTEBOOKS))
+
+from exercises import check  # noqa: E402
+
+
+def _solutions(name):
+    path = NOTEBOOKS / "solutions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _feedback(capsys, exercise_id, answer):
+    """check()'s verdict and the text it printed."""
+    verdict = check(exercise_id, answer)
+    return verdict, capsys.readouterr().out
+
+
+# --- 20: finite differences ------------------------------------------------------------------
+
+DERIVATIVE = _solutions("20_build_derivative")
+
+
+@pytest.mark.parametrize(
+    ("wrong", "named"),
+    [
+        (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward difference"),
+        (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "backward difference"),
+        (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
+        (lambda f, x, h=1e-5: (f(x - h) - f(x + h)) / (2 * h), "wrong sign"),
+        (lambda f, x, h=1e-5: (f(x + 1e-6) - f(x - 1e-6)) / 2e-6, "ignore its h"),
+        (lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h), "default"),
+        (lambda f, x, h=1e-5: None, "did you forget `return`"),
+    ],
+)
+def test_central_difference_mistakes_are_named(capsys, wrong, named):
+    verdict, text = _feedback(capsys, "20.1", wrong)
+    assert verdict is False
+    assert named in text
+
+
+def test_numerical_gradient_that_keeps_its_nudges_is_caught(capsys):
+    def nudges_in_place(f, inputs, h=1e-5):
+        partials = []
+        for i in range(len(inputs)):
+            inputs[i] += h
+            up = f(*inputs)
+            inputs[i] -= 2 * h
+            partials.append((up - f(*inputs)) / (2 * h))
+        return partials
+
+    verdict, text = _feedback(capsys, "20.2", nudges_in_place)
+    assert verdict is False and "put each input back" in text
+
+
+def test_numerical_gradient_with_a_one_sided_nudge_names_the_input(capsys):
+    def one_sided(f, inputs, h=1e-5):
+        partials = []
+        for i in range(len(inputs)):
+            up = list(inputs)
+            up[i] += h
+            partials.append((f(*up) - f(*inputs)) / (2 * h))
+        return partials
+
+    verdict, text = _feedback(capsys, "20.2", one_sided)
+    assert verdict is False and "input 0 (x1)" in text and "half" in text
+
+
+@pytest.mark.parametrize(("exercise_id", "dtype"), [("20.3", np.float64), ("20.4", np.float32)])
+def test_best_step_is_measured_not_stored(capsys, exercise_id, dtype):
+    """The answer the check accepts is the step with the smallest error, measured here."""
+    steps = [1e-1, 1e-3, 1e-5, 1e-7, 1e-9, 1e-11, 1e-13]
+    x = dtype(1.0)
+    errors = [
+        abs(float((np.exp(x + dtype(h)) - np.exp(x - dtype(h))) / (dtype(2) * dtype(h))) - math.e)
+        for h in steps
+    ]
+    best = steps[int(np.argmin(errors))]
+    assert check(exercise_id, best) is True
+    for other in steps:
+        if other != best:
+            assert check(exercise_id, other) is False
+    assert "rounding" in capsys.readouterr().out
+
+
+# --- 21: a Value and its backward -------------------------------------------------------------
+
+VALUE = _solutions("21_build_value")
+Good = VALUE.Value
+
+
+def _with(**methods):
+    """The worked Value class with some methods replaced by wrong ones."""
+    return type("Student", (Good,), methods)
+
+
+def _op(make_backward, data, op):
+    """A one-input operation whose _backward is made by ``make_backward(self, out)``."""
+
+    def method(self):
+        out = type(self)(data(self.data), (self,), op)
+        out._backward = make_backward(self, out)
+        return out
+
+    return method
+
+
+def _mul(grads):
+    """A multiplication whose _backward does ``grads(self, other, out)``."""
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Good) else type(self)(other)
+        out = type(self)(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            grads(self, other, out)
+
+        out._backward = _backward
+        return out
+
+    return __mul__
+
+
+def _assigns(self, other, out):
+    self.grad = other.data * out.grad
+    other.grad = self.data * out.grad
+
+
+def _no_upstream(self, other, out):
+    self.grad += other.data
+    other.grad += self.data
+
+
+def _own_factor(self, other, out):
+    self.grad += self.data * out.grad
+    other.grad += other.data * out.grad
+
+
+@pytest.mark.parametrize(
+    ("grads", "named"),
+    [
+        (_assigns, "used twice: did you assign (=) instead of add (+=)?"),
+        (_no_upstream, "Multiply it by out.grad"),
+        (_own_factor, "the *other* factor"),
+    ],
+)
+def test_mul_mistakes_are_named(capsys, grads, named):
+    cls = _with(__mul__=_mul(grads), __rmul__=_mul(grads))
+    verdict, text = _feedback(capsys, "21.1", cls)
+    assert verdict is False and named in text
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "name", "wrong", "named"),
+    [
+        (
+            "21.2",
+            "tanh",
+            lambda self, out: (
+                lambda: setattr(self, "grad", self.grad + (1 - self.data**2) * out.grad)
+            ),
+            "1 - x**2",
+        ),
+        (
+            "21.2",
+            "tanh",
+            lambda self, out: lambda: setattr(self, "grad", self.grad + (1 - out.data**2)),
+            "Multiply it by out.grad",
+        ),
+        (
+            "21.2",
+            "tanh",
+            lambda self, out: (
+                lambda: setattr(self, "grad", self.grad - (1 - out.data**2) * out.grad)
+            ),
+            "sign",
+        ),
+        (
+            "21.3",
+            "exp",
+            lambda self, out: lambda: setattr(self, "grad", self.grad + self.data * out.grad),
+            "e**x itself",
+        ),
+        (
+            "21.3",
+            "exp",
+            lambda self, out: lambda: setattr(self, "grad", out.data * out.grad),
+            "use += instead of =",
+        ),
+    ],
+)
+def test_unary_mistakes_are_named(capsys, exercise_id, name, wrong, named):
+    forward = {"tanh": math.tanh, "exp": math.exp}[name]
+    cls = _with(**{name: _op(wrong, forward, name)})
+    verdict, text = _feedback(capsys, exercise_id, cls)
+    assert verdict is False and named in text
+
+
+def _pow(local):
+    def __pow__(self, k):
+        out = type(self)(self.data**k, (self,), f"**{k}")
+
+        def _backward():
+            self.grad += local(self.data, k) * out.grad
+
+        out._backward = _backward
+        return out
+
+    return __pow__
+
+
+@pytest.mark.parametrize(
+    ("local", "named"),
+    [
+        (lambda x, k: k * x**k, "drops by one"),
+        (lambda x, k: x ** (k - 1), "without the factor k"),
+        (lambda x, k: (k - 1) * x ** (k - 1), "expected"),
+    ],
+)
+def test_pow_mistakes_are_named(capsys, local, named):
+    verdict, text = _feedback(capsys, "21.4", _with(__pow__=_pow(local)))
+    assert verdict is False and named in text
+
+
+def _recursive_backward(self):
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+
+    visit(self)
+    self.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+
+
+def _unreversed_backward(self):
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+
+    visit(self)
+    self.grad = 1.0
+    for node in order:  # inputs first: their gradients are not complete yet
+        node._backward()
+
+
+def _unvisited_backward(self):
+    order = []
+
+    def visit(node):
+        for child in node._prev:
+            visit(child)
+        order.append(node)  # a node reached twice is appended twice
+
+    visit(self)
+    self.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+
+
+def _unseeded_backward(self):
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+
+    visit(self)
+    for node in reversed(order):
+        node._backward()
+
+
+@pytest.mark.parametrize(
+    ("backward", "named"),
+    [
+        (_unreversed_backward, "reverse topological order"),
+        (_unvisited_backward, "ran more than once"),
+        (_unseeded_backward, "self.grad = 1.0"),
+    ],
+)
+def test_backward_mistakes_are_named(capsys, backward, named):
+    verdict, text = _feedback(capsys, "21.5", _with(backward=backward))
+    assert verdict is False and named in text
+
+
+def test_recursive_backward_passes_but_is_told_its_depth(capsys):
+    cls = _with(backward=_recursive_backward)
+    assert check("21.5", cls) is True
+    verdict, text = _feedback(capsys, "21.6", cls)
+    assert verdict is False
+    assert "gets through a chain of 100 nodes but fails at 1,000 with a RecursionError" in text
+    assert sys.getrecursionlimit() >= 1000  # the check put the limit back
+
+
+def _train(zero, sign):
+    def train(w, b, points, lr, steps):
+        w = [Good(v) for v in w]
+        b = Good(b)
+        losses = []
+        for _ in range(steps):
+            loss = Good(0.0)
+            for x, y in points:
+                out = (w[0] * x[0] + w[1] * x[1] + b).tanh()
+                loss = loss + (out - y) ** 2
+            if zero:
+                for p in [*w, b]:
+                    p.grad = 0.0
+            loss.backward()
+            for p in [*w, b]:
+                p.data += sign * lr * p.grad
+            losses.append(loss.data)
+        return w, b, losses
+
+    return train
+
+
+@pytest.mark.parametrize(
+    ("zero", "sign", "named"),
+    [(False, -1.0, "never resets the gradients"), (True, 1.0, "against the gradient")],
+)
+def test_training_loop_mistakes_are_named(capsys, zero, sign, named):
+    verdict, text = _feedback(capsys, "21.7", _train(zero, sign))
+    assert verdict is False and named in text
+
+
+def test_the_training_loop_agrees_with_minitensor(capsys):
+    """The worked loop's result is checked against minitensor's Value, computed by the checker."""
+    assert check("21.7", _train(True, -1.0)) is True
+
+
+def test_untouched_gaps_are_not_answered_yet(capsys):
+    def gap(*args, **kwargs):
+        raise NotImplementedError()
+
+    for exercise_id, answer in [("20.1", gap), ("21.1", _with(__mul__=gap)), ("21.7", gap)]:
+        assert check(exercise_id, answer) is None
+        assert "not answered yet" in capsys.readouterr().out
+
+
+def test_feedback_never_prints_the_solution(capsys):
+    """The messages name mistakes, never the code: no worked line appears in them."""
+    for exercise_id, cls in [
+        ("21.1", _with(__mul__=_mul(_assigns), __rmul__=_mul(_assigns))),
+        ("21.5", _with(backward=_unreversed_backward)),
+    ]:
+        check(exercise_id, cls)
+    text = capsys.readouterr().out
+    assert "other.data * out.grad" not in text
+    assert "for node in reversed(order)" not in text
