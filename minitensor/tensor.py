@@ -50,19 +50,7 @@ from minitensor.ops import (
     unary_math,
     variance,
 )
-
-
-class Size(tuple):
-    """A tensor's shape: a tuple of ints that prints as ``minitensor.Size([2, 3])``."""
-
-    def __repr__(self) -> str:
-        return f"minitensor.Size({list(self)})"
-
-    def numel(self) -> int:
-        n = 1
-        for s in self:
-            n *= s
-        return n
+from minitensor.size import Size
 
 
 class _VersionCounter:
@@ -138,7 +126,8 @@ class Tensor:
 
     @property
     def shape(self) -> Size:
-        return Size(self._array.shape)
+        # (tuple.__new__ skips Size's checks: an array's shape is ints already.)
+        return tuple.__new__(Size, self._array.shape)
 
     def size(self, dim: int | None = None):
         """The shape, or the length of one dimension."""

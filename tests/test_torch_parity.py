@@ -98,3 +98,41 @@ def test_a_custom_function_gets_a_class_named_after_it():
     assert str(type(ours)) == their_class  # <class 'minitensor.autograd.function.MyExpBackward'>
     assert isinstance(ours, BackwardNode)
     assert repr(ours) == f"<minitensor.autograd.function.MyExpBackward object at {hex(id(ours))}>"
+
+
+# --------------------------------------------------------------------------
+# Size: slices, + and * stay Sizes
+# --------------------------------------------------------------------------
+
+SIZE_CASES = [
+    "s[:2]", "s[1:]", "s[::-1]", "s[5:]", "s[0]", "s[-1]",
+    "s + (1,)", "(1,) + s", "s + s", "s + ()", "s[:2] + s[2:]",
+    "s * 2", "2 * s", "s * 0", "s * -1", "s * True",
+    "s + [1]", "s + None", "s + (1.5,)", "(1.5,) + s", "s * 1.5",
+    "s == (3, 4, 5)", "s[1:] == (4, 5)", "hash(s) == hash((3, 4, 5))", "s.count(3)", "s.index(4)",
+    "s.numel()", "s[:0].numel()", "lib.Size([2, 3])", "lib.Size([np.int64(2)])",
+    "lib.Size([lib.tensor(2)])", "lib.Size([1.5])", "lib.Size([1, 'a'])", "lib.Size()", "type(s)",
+]  # fmt: skip
+# (Not compared: [1] + s, whose message Python writes with the class's bare name, "Size".)
+
+
+@pytest.mark.parametrize("expression", SIZE_CASES)
+def test_size_behaves_as_torch_size(expression):
+    def evaluate(lib):
+        s = lib.zeros(3, 4, 5).shape
+        try:
+            value = eval(expression, {"lib": lib, "np": np, "s": s})
+        except Exception as error:
+            return f"{type(error).__name__}: {error}"
+        return f"{type(value).__name__} {value!r}"
+
+    assert evaluate(mt) == evaluate(torch).replace("torch.", "minitensor.")
+
+
+def test_size_pickles_and_copies():
+    import copy
+    import pickle
+
+    s = mt.zeros(2, 3).shape
+    for other in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
+        assert type(other) is mt.Size and other == (2, 3)
