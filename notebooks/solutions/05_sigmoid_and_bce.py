@@ -13,6 +13,12 @@ Check with ``mt.autograd.grad(F.binary_cross_entropy(a, mt.tensor([0.0])), w1)``
 y = 0 it is -log(1 - a) = -log(0.5), the same: a model that answers 0.5
 always pays log 2 per example. That is the loss to expect at the very start
 of training a binary classifier.
+
+05.4: (-y/a + (1 - y)/(1 - a)) * a(1 - a) simplifies to a - y, so the
+function is ``mt.sigmoid(z) - y``. Computing the two factors separately
+also works for moderate scores, but at z = 40 in float32, sigmoid(z) is
+exactly 1.0 and (1 - y)/(1 - a) is 0/0: nan. The simplified form never
+divides.
 """
 
 import math
@@ -27,3 +33,13 @@ SOLUTIONS = {
     "05.2": (_sigmoid(1.1 * 2.2) - 0.0) * 1.1,
     "05.3": math.log(2),
 }
+
+
+def dloss_dz(z, y):
+    """Prediction minus label: the derivative of BCE(sigmoid(z), y) at each score."""
+    import minitensor as mt
+
+    return mt.sigmoid(z) - y
+
+
+SOLUTIONS["05.4"] = dloss_dz

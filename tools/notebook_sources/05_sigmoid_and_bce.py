@@ -14,9 +14,44 @@
 # %%
 import math
 
+import matplotlib.pyplot as plt
+
 import minitensor as mt
 import minitensor.nn.functional as F
 from minitensor import viz
+
+# %% [markdown]
+# ## Sigmoid and tanh, and their slopes
+#
+# Both squash any score into a bounded range: the sigmoid into (0, 1), tanh into (-1, 1).
+# Their derivatives (dashed) have simple forms in terms of the output:
+# $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$, at most 0.25, and $\tanh'(z) = 1 - \tanh(z)^2$,
+# at most 1. Far from 0 both curves are flat and **the gradient vanishes**: a neuron whose
+# score is at $z = 6$ passes back less than 1% of the gradient it receives. The slopes here
+# come from autograd, one `backward()` for all the points.
+
+# %%
+z_grid = mt.linspace(-6, 6, 241, requires_grad=True)
+fig, axes = plt.subplots(1, 2, figsize=(7, 2.8), dpi=90, sharey=True)
+for ax, f, name in [(axes[0], mt.sigmoid, "sigmoid"), (axes[1], mt.tanh, "tanh")]:
+    z_grid.grad = None
+    out = f(z_grid)
+    out.sum().backward()  # each output depends on its own z only: z.grad is the slope
+    ax.plot(z_grid.detach().numpy(), out.detach().numpy(), label=name)
+    ax.plot(z_grid.detach().numpy(), z_grid.grad.numpy(), "--", label="its derivative")
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.set_xlabel("z")
+    ax.legend(loc="lower right")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# At $z = 6$, in numbers:
+
+# %%
+z6 = mt.tensor(6.0, requires_grad=True)
+mt.sigmoid(z6).backward()
+print("sigmoid'(6) =", z6.grad.item())
 
 # %% [markdown]
 # ## The forward pass
@@ -46,6 +81,26 @@ print(loss.item())
 # %%
 print(-mt.log(a.detach()))
 print(-math.log(a.item()))
+
+# %% [markdown]
+# ## The loss as a function of the prediction
+#
+# For the label $y = 1$ the loss is $-\log a$: zero when the model says $a = 1$, and growing
+# without bound as $a$ goes to 0, a confident wrong answer. For $y = 0$ it is the mirror
+# image, $-\log(1 - a)$. The dot is our model, at $a = 0.918$ with $y = 1$.
+
+# %%
+a_grid = mt.linspace(0.005, 0.995, 199)
+fig, ax = plt.subplots(figsize=(6, 3), dpi=90)
+for label in [1.0, 0.0]:
+    targets = mt.full_like(a_grid, label)
+    losses = F.binary_cross_entropy(a_grid, targets, reduction="none")
+    ax.plot(a_grid.numpy(), losses.numpy(), label=f"y = {label:.0f}")
+ax.plot([a.item()], [loss.item()], "ko")
+ax.set_xlabel("prediction a")
+ax.set_ylabel("binary cross-entropy")
+ax.legend(loc="upper center")
+plt.show()
 
 # %% [markdown]
 # ## Gradients with `autograd.grad`
@@ -219,11 +274,10 @@ stepper
 # %% [markdown]
 # ## Done stepping
 #
-# `close()` closes the widget and puts back the gradients you had before you started.
-
-# %%
-stepper.close()
-print("w1.grad =", w1.grad, " b.grad =", b.grad)
+# When you have finished with the widget, type `stepper.close()` in a new cell and run it:
+# it closes the widget and puts back the gradients you had before you started. (No cell
+# here does it for you, so that the widget stays open after **Run All**.) Nothing below
+# reads `w1.grad` or `b.grad`.
 
 # %% [markdown]
 # ## Exercises
@@ -255,3 +309,18 @@ check("05.2", answer)
 # %%
 answer = ...  # a number
 check("05.3", answer)
+
+# %% [markdown]
+# **05.4** (write a function) Write `dloss_dz(z, y)`: the gradient of the binary
+# cross-entropy of `sigmoid(z)` with respect to the score `z`, from the formula derived
+# above (no autograd). `z` and `y` are tensors of the same shape, one score and one label per
+# example, and the result has that shape too: each example's own derivative. The check
+# compares with autograd for several scores, including $z = 0$ and large ones.
+
+
+# %%
+def dloss_dz(z, y): ...  # your code
+
+
+answer = ...  # your answer: the function dloss_dz
+check("05.4", answer)
