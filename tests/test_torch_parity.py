@@ -11,6 +11,7 @@ import torch
 
 import minitensor as mt
 from minitensor.autograd.function import BackwardNode
+from tests.oracle import device_fixture  # noqa: F401  (the "device" fixture)
 
 # --------------------------------------------------------------------------
 # type(t.grad_fn): one class per kind of node, named as PyTorch's
@@ -136,3 +137,29 @@ def test_size_pickles_and_copies():
     s = mt.zeros(2, 3).shape
     for other in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
         assert type(other) is mt.Size and other == (2, 3)
+
+
+# --------------------------------------------------------------------------
+# Indexing out of range names the index's position, as PyTorch does
+# --------------------------------------------------------------------------
+
+OUT_OF_RANGE = [
+    "x[:, 3]", "x[:, -4]", "x[2]", "x[-3]", "x[..., 4]", "x[None, :, 3]", "x[0, 3]", "x[:, :, 4]",
+    "x[0, 0, 4]", "x[None, None, 2]", "x[..., 3, 0]", "x[1, ..., 9]", "x[:, None, 5]", "x[0][3]",
+    "x[:, 1:2, 7]", "x[lib.tensor(0), 5]", "x[:, lib.tensor(5)]", "x[:, [5]]", "x[True, 5]",
+    "x[0, None, 4]", "x[[0], [5]]", "x[:, :, [9]]", "x[[0], :, [9]]", "x[:, [0, -4]]",
+    "x[x[:, 0, 0] == 0, 5]", "x[..., [4]]", "x.__setitem__((slice(None), 3), 1.0)",
+    "x.__setitem__((0, 5), 1.0)", "x.__setitem__((None, 0, 5), 1.0)",
+    "x.__setitem__((slice(None), [5]), 1.0)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expression", OUT_OF_RANGE)
+def test_index_out_of_range_names_the_dimension_as_torch(expression, device):
+    def message(lib, device):
+        x = lib.zeros(2, 3, 4, device=device)
+        with pytest.raises(IndexError) as error:
+            eval(expression, {"lib": lib, "x": x})
+        return str(error.value)
+
+    assert message(mt, device) == message(torch, "cpu")

@@ -145,11 +145,14 @@ class IndexPlan:
         shape = list(x.shape)
         d = 0
         xp, device = backend.namespace(x.device), x._array.device
-        for kind, value in pieces:
+        for position, (kind, value) in enumerate(pieces):
             if kind == "int":
                 if not -shape[d] <= value < shape[d]:
+                    # PyTorch names the index's position in the index (x[0, 5] and
+                    # x[:, 5] both say "dimension 1"), not the dimension it lands on.
                     raise IndexError(
-                        f"index {value} is out of bounds for dimension {d} with size {shape[d]}"
+                        f"index {value} is out of bounds for dimension {position} "
+                        f"with size {shape[d]}"
                     )
                 self.steps.append(("select", d, value % shape[d]))
                 shape.pop(d)
