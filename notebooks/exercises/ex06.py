@@ -65,3 +65,77 @@ EXERCISES = {
         hint="The Jacobian has one row per element of y and one column per element of x.",
     ),
 }
+
+
+def _jacobian_cases():
+    """(description, f, x as a list, the exact Jacobian) for the check of 06.5."""
+    import minitensor as mt
+
+    W = [[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]]
+    Wt = mt.tensor(W, dtype=mt.float64)
+    x3 = [1.0, 2.0, 3.0]
+    yield "y = W @ x, W of shape (2, 3)", lambda x: Wt @ x, x3, np.array(W)
+    yield "y = x ** 2", lambda x: x**2, x3, np.diag(2 * np.array(x3))
+    e = np.exp(np.array(x3))
+    p = e / e.sum()
+    yield (
+        "y = softmax(x)",
+        lambda x: mt.exp(x) / mt.exp(x).sum(),
+        x3,
+        np.diag(p) - np.outer(p, p),
+    )
+    yield (
+        "y = x.sum(dim=0, keepdim=True), one output",
+        lambda x: x.sum(dim=0, keepdim=True),
+        [
+            0.5,
+            -1.0,
+        ],
+        np.ones((1, 2)),
+    )
+
+
+def _diagnose_jacobian(jacobian) -> str | None:
+    import minitensor as mt
+    from exercises.ex01 import not_a_function
+
+    problem = not_a_function(jacobian, "jacobian")
+    if problem:
+        return problem
+    for what, f, point, right in _jacobian_cases():
+        x = mt.tensor(point, dtype=mt.float64)
+        try:
+            got = jacobian(f, x)
+        except Exception as error:
+            return f"for {what} it raised {type(error).__name__}: {error}"
+        if got is None:
+            return "it returns None: did you forget the return statement?"
+        values = np.array(got.tolist() if hasattr(got, "tolist") else got, dtype=float)
+        if values.shape != right.shape:
+            if values.shape == right.T.shape:
+                return (
+                    f"for {what} it has shape {values.shape}, expected {right.shape}: one "
+                    "row per output y_i, one column per input x_j."
+                )
+            return f"for {what} it has shape {values.shape}, expected {right.shape}."
+        if np.allclose(values, right, rtol=1e-6, atol=1e-9):
+            continue
+        said = f"for {what} it gives {np.round(values, 4).tolist()}"
+        if np.allclose(values, np.cumsum(right, axis=0), rtol=1e-6, atol=1e-9):
+            return (
+                f"{said}: each row also holds the rows before it. What does backward() do "
+                "to an x.grad that is already there?"
+            )
+        if right.shape[0] == right.shape[1] and np.allclose(values, right.T, rtol=1e-6):
+            return f"{said}: the transpose. Row i must be the gradient of y_i."
+        return f"{said}, expected {np.round(right, 4).tolist()}."
+    return None
+
+
+EXERCISES["06.5"] = Exercise(
+    question="jacobian(f, x), one backward() per output",
+    diagnose=_diagnose_jacobian,
+    hint="y.backward(v) with a one-hot v leaves one row of J in the .grad of the input. "
+    "backward() adds into .grad, so each row needs a leaf whose .grad starts empty; "
+    "mt.stack puts rows together.",
+)

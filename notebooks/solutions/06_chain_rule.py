@@ -15,6 +15,13 @@
 06.4  y has 2 elements and x has 3: the Jacobian dy_i/dx_j is a 2 x 3 matrix
       (here it is W itself). Its shape is (2, 3). backward(v) with v of shape
       (2,) returns v @ W, of shape (3,), like x.
+
+06.5  backward(v) with v = e_i (a 1 at position i) gives e_i^T J, row i of
+      J. One forward and one backward per output; a fresh copy of x each
+      time, because backward() adds into .grad (reusing one leaf without
+      clearing its grad would give row 0, row 0 + row 1, ...). This is why
+      nobody builds full Jacobians for training: n outputs cost n backward
+      passes, while the gradient of a loss costs one.
 """
 
 SOLUTIONS = {
@@ -23,3 +30,22 @@ SOLUTIONS = {
     "06.3": [0.5, 1.0, 1.5, 2.0],
     "06.4": (2, 3),
 }
+
+
+def jacobian(f, x):
+    """The Jacobian of f at x, one row (one vector-Jacobian product) per output."""
+    import minitensor as mt
+
+    rows = []
+    n_outputs = f(x).numel()
+    for i in range(n_outputs):
+        xg = x.detach().clone().requires_grad_()  # a fresh leaf: its .grad starts empty
+        y = f(xg)
+        v = mt.zeros(n_outputs, dtype=y.dtype)
+        v[i] = 1.0
+        y.backward(v)
+        rows.append(xg.grad)
+    return mt.stack(rows)
+
+
+SOLUTIONS["06.5"] = jacobian

@@ -1,13 +1,14 @@
 # %% [markdown]
 # # 06 · The chain rule, with tensors
 #
-# Backpropagation is the chain rule, applied over a graph. This notebook takes it in four
-# steps, each with a small example you can check on paper:
+# Notebook 02 showed, on `Value`s, the two rules of backpropagation: **multiply** the local
+# derivatives along a path, and **add** the contributions of several paths. This notebook
+# starts from there, with tensors, and goes further:
 #
-# 1. **one path**: multiply the local derivatives along it;
-# 2. **several paths**: do that for each path and add the results;
-# 3. **a reduction** (a mean): one output that depends on many numbers;
-# 4. **a non-scalar output**: what `backward(gradient)` computes, a vector-Jacobian product.
+# 1. **several paths**, as PyTorch draws and walks them, and how to watch (and change) the
+#    gradient that reaches an intermediate tensor, with hooks;
+# 2. **a reduction** (a mean): one output that depends on many numbers;
+# 3. **a non-scalar output**: what `backward(gradient)` computes, a vector-Jacobian product.
 #
 # Everything here uses minitensor's tensors, written exactly as in PyTorch.
 
@@ -16,44 +17,7 @@ import minitensor as mt
 from minitensor import viz
 
 # %% [markdown]
-# ## 1. One path
-#
-# $y = a \cdot x$ and $z = y + b$. Three leaves ask for gradients. Look at `grad_fn`:
-# the leaves were made by you, so they have none (`None`); `y` and `z` were made by an
-# operation, and `grad_fn` is the graph node that knows how to differentiate it
-# (PyTorch's names: `MulBackward0`, `AddBackward0`).
-
-# %%
-x = mt.tensor(3.0, requires_grad=True)
-a = mt.tensor(4.0, requires_grad=True)
-b = mt.tensor(5.0, requires_grad=True)
-y = a * x
-z = y + b
-print("x.grad_fn:", x.grad_fn)
-print("a.grad_fn:", a.grad_fn)
-print("b.grad_fn:", b.grad_fn)
-print("y.grad_fn:", y.grad_fn)
-print("z.grad_fn:", z.grad_fn)
-
-# %% [markdown]
-# ### The chain rule along the path
-#
-# From `z` to `x` there is a single path, $z \to y \to x$. The chain rule multiplies the local
-# derivative of each link:
-#
-# $$\frac{dz}{dx} = \frac{\partial z}{\partial y}\cdot\frac{\partial y}{\partial x}
-#   = 1 \cdot a = 4$$
-#
-# and likewise $dz/da = 1 \cdot x = 3$ and $dz/db = 1$. Now ask the engine:
-
-# %%
-z.backward()
-print("dz/dx =", x.grad)
-print("dz/da =", a.grad)
-print("dz/db =", b.grad)
-
-# %% [markdown]
-# ## 2. Several paths add up
+# ## 1. Several paths add up
 #
 # Now a graph where a number reaches the output along **two** routes. The input `a` is
 # multiplied by two weights, and both products feed into `d`:
@@ -89,35 +53,15 @@ print(L)
 viz.draw(L, names=locals())
 
 # %% [markdown]
-# ### Tracing the paths by hand
-#
-# To get $dL/dw$ for a weight, follow every path from `L` down to it, multiply the local
-# derivatives along each path, and add the paths. Each weight here has one path:
-#
-# * $L = 10 - d$ gives $\partial L/\partial d = -1$;
-# * $d = w_3 b + w_4 c$ gives $\partial d/\partial w_3 = b$, $\partial d/\partial b = w_3$,
-#   $\partial d/\partial w_4 = c$, $\partial d/\partial c = w_4$;
-# * $b = w_1 a$ gives $\partial b/\partial w_1 = a$; $c = w_2 a$ gives
-#   $\partial c/\partial w_2 = a$.
-
-# %%
-av, w1v, w2v, w3v, w4v = 4.0, 2.0, 5.0, 9.0, 7.0
-bv, cv = w1v * av, w2v * av
-dL_dd = -1.0
-print("dL/dw3 = dL/dd * b           =", dL_dd * bv)
-print("dL/dw4 = dL/dd * c           =", dL_dd * cv)
-print("dL/dw1 = dL/dd * w3 * a      =", dL_dd * w3v * av)
-print("dL/dw2 = dL/dd * w4 * a      =", dL_dd * w4v * av)
-
-# %% [markdown]
 # ### Two paths to `a`
 #
 # The input `a` is the interesting one: **two** paths lead from `L` to it, one through `b`
-# and one through `c`. The chain rule says: compute each path's product, then **add**.
+# and one through `c`. As in notebook 02: multiply the local derivatives along each path
+# ($\partial L/\partial d = -1$, then $w_3$ and $w_1$, or $w_4$ and $w_2$), then **add**.
 
 # %%
-path_via_b = dL_dd * w3v * w1v  # L -> d -> b -> a
-path_via_c = dL_dd * w4v * w2v  # L -> d -> c -> a
+path_via_b = -1.0 * 9.0 * 2.0  # L -> d -> b -> a: dL/dd * w3 * w1
+path_via_c = -1.0 * 7.0 * 5.0  # L -> d -> c -> a: dL/dd * w4 * w2
 print("path through b:", path_via_b)
 print("path through c:", path_via_c)
 print("dL/da = sum of the paths =", path_via_b + path_via_c)
@@ -139,8 +83,8 @@ for name, w in [("w1", w1), ("w2", w2), ("w3", w3), ("w4", w4)]:
 #
 # Press **Next** to run the engine one node at a time. Each step says which gradient
 # arrived and what the node sends to its inputs (upstream gradient × local derivative).
-# Compare each step with the hand computation above; at the end, the four gradients are
-# the ones `backward()` found.
+# Check a step or two by hand (at `d`, the gradient -1 times each local derivative); at
+# the end, the four gradients are the ones `backward()` found.
 #
 # While you step, the weights' `.grad` hold the stepper's pass (starting from nothing);
 # **Reset** gives back the gradients of `backward()` above.
@@ -222,7 +166,7 @@ L.backward()
 print("dL/da with the path through c cut:", a.grad)
 
 # %% [markdown]
-# ## 3. A reduction: the mean
+# ## 2. A reduction: the mean
 #
 # A loss is one number, usually computed from many. Here `x` is a 2×2 tensor of ones;
 # every element goes through the same computation, and `mean()` averages the four results.
@@ -257,7 +201,7 @@ out.backward()
 x.grad
 
 # %% [markdown]
-# ## 4. A non-scalar output: the vector-Jacobian product
+# ## 3. A non-scalar output: the vector-Jacobian product
 #
 # So far every output was a single number. What if it is a vector? Start from three
 # numbers and keep doubling them until the vector's length (its norm) passes 1000.
@@ -370,6 +314,24 @@ check("06.3", answer)
 # %%
 answer = ...  # your answer: a tuple, e.g. (1, 2)
 check("06.4", answer)
+
+# %% [markdown]
+# ### Exercise 06.5 (write a function)
+#
+# `backward()` gives one vector-Jacobian product per call. With $v$ = a row of the identity
+# (all zeros but a 1 at position $i$), $v^\top J$ is row $i$ of the Jacobian. Write
+# `jacobian(f, x)`: the full Jacobian of a function `f` from a 1-d tensor to a 1-d tensor,
+# at the point `x` (a 1-d tensor that does not require grad), as a 2-d tensor with
+# `J[i, j]` $= \partial y_i / \partial x_j$, built with one `backward()` per output. The
+# check tries several functions, with as many outputs as inputs or not.
+
+
+# %%
+def jacobian(f, x): ...  # your code
+
+
+answer = ...  # your answer: the function jacobian
+check("06.5", answer)
 
 # %% [markdown]
 # Next: notebook 07 puts these gradients to work and trains networks.
