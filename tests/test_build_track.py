@@ -379,3 +379,94 @@ def test_feedback_never_prints_the_solution(capsys):
     text = capsys.readouterr().out
     assert "other.data * out.grad" not in text
     assert "for node in reversed(order)" not in text
+
+
+# --- 22: tensor backward rules --------------------------------------------------------------
+
+TENSOR = _solutions("22_build_tensor_backward")
+
+
+@pytest.mark.parametrize(
+    ("wrong", "named"),
+    [
+        (lambda g, s: g.mean(axis=tuple(range(g.ndim - len(s)))), "the mean, not the sum"),
+        (lambda g, s: g.sum(axis=0), "keepdims=True"),
+        (lambda g, s: g.sum(axis=tuple(range(g.ndim - len(s)))), "Axis 0 has size 1"),
+        (lambda g, s: g, "has shape (4, 3), expected (3,)"),
+    ],
+)
+def test_sum_to_shape_mistakes_are_named(capsys, wrong, named):
+    verdict, text = _feedback(capsys, "22.1", wrong)
+    assert verdict is False and named in text
+
+
+@pytest.mark.parametrize(
+    ("wrong", "named"),
+    [
+        (lambda g, a, b: (g * b, g * a), "sum it back over the axes that broadcasting stretched"),
+        (
+            lambda g, a, b: (np.broadcast_to(b, g.shape) * 1.0, a * np.ones_like(g)),
+            "multiply it by the gradient that arrived from above",
+        ),
+        (lambda g, a, b: (-g * b, -g * a), "wrong sign"),
+        (lambda g, a, b: (g * a, g * b), "uses its own factor"),
+    ],
+)
+def test_mul_backward_mistakes_are_named(capsys, wrong, named):
+    verdict, text = _feedback(capsys, "22.2", wrong)
+    assert verdict is False and named in text
+
+
+@pytest.mark.parametrize(
+    ("wrong", "named"),
+    [
+        (lambda G, A, B: (G @ B.T, G.T @ A), "the gradient has the shape of the parameter"),
+        (lambda G, A, B: (B @ G.T, A.T @ G), "the gradient has the shape of the parameter"),
+        (
+            lambda G, A, B: (np.ones_like(G) @ B.T, A.T @ np.ones_like(G)),
+            "if G were all ones",
+        ),
+    ],
+)
+def test_matmul_backward_mistakes_are_named(capsys, wrong, named):
+    verdict, text = _feedback(capsys, "22.3", wrong)
+    assert verdict is False and named in text
+
+
+def test_a_transposed_gradient_of_square_matrices_is_caught(capsys):
+    """When A, B and G are square the shapes match; the check still sees the transpose."""
+    from exercises.ex22 import EXERCISES
+
+    def transposed_when_square(G, A, B):
+        grad_B = A.T @ G
+        return G @ B.T, grad_B.T if grad_B.shape[0] == grad_B.shape[1] else grad_B
+
+    message = EXERCISES["22.3"].verdict(transposed_when_square)
+    assert "transpose of the right answer" in message
+
+
+def _notebook_tensor_class(**functions):
+    """The Tensor class exactly as notebook 22 defines it, running the given functions."""
+    from tools.build_notebooks import SOURCES, parse_source
+
+    cells = parse_source((SOURCES / "22_build_tensor_backward.py").read_text())
+    (source,) = [c["source"] for c in cells if c["source"].startswith("class Tensor:")]
+    namespace = {"np": np, **functions}
+    exec(compile(source, "22_build_tensor_backward", "exec"), namespace)
+    return namespace["Tensor"]
+
+
+def test_the_notebooks_tensor_engine_runs_right_rules(capsys):
+    rules = {name: getattr(TENSOR, name) for name in ("sum_to_shape", "mul_backward")}
+    cls = _notebook_tensor_class(**rules, matmul_backward=TENSOR.matmul_backward)
+    assert check("22.4", cls) is True
+
+
+def test_the_tensor_engine_with_a_wrong_rule_is_caught(capsys):
+    """22.4 runs the student's functions: a mistake in one shows up there too."""
+    rules = {name: getattr(TENSOR, name) for name in ("sum_to_shape", "mul_backward")}
+    cls = _notebook_tensor_class(
+        **rules, matmul_backward=lambda G, A, B: (G @ B.T, np.zeros_like(B))
+    )
+    verdict, text = _feedback(capsys, "22.4", cls)
+    assert verdict is False and "w.grad is" in text
