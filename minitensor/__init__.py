@@ -15,6 +15,7 @@ Where things are:
 """
 
 from minitensor import autograd, cuda, data, nn, optim, return_types, utils, viz
+from minitensor.allocation import OutOfMemoryError
 from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitensor.backend import device
 from minitensor.creation import (

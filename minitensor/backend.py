@@ -106,6 +106,8 @@ class ArrayBackend:
     to_host: array on this device -> NumPy array (shares memory on the CPU).
     index_add: ``out[index] += values`` with repeated indices adding up
         (not in the array API standard, so each library says how).
+    memory_info: ``() -> (free, total, allocated, reserved)`` bytes of the
+        device, for the out-of-memory message (see `minitensor.allocation`).
     """
 
     name: str
@@ -114,6 +116,7 @@ class ArrayBackend:
     from_host: Callable[[np.ndarray], Any]
     to_host: Callable[[Any], np.ndarray]
     index_add: Callable[[Any, Any, Any], None]
+    memory_info: Callable[[], tuple[int, int, int, int]] = lambda: (0, 0, 0, 0)
 
 
 NUMPY = ArrayBackend(
@@ -143,6 +146,12 @@ def _cupy_backend() -> ArrayBackend | None:
             return None
     except Exception:  # a broken CUDA install says so here; treat it as no GPU
         return None
+
+    def memory_info():
+        free, total = cupy.cuda.runtime.memGetInfo()
+        pool = cupy.get_default_memory_pool()  # CuPy's cache of GPU memory, as PyTorch's
+        return free, total, pool.used_bytes(), pool.total_bytes()
+
     return ArrayBackend(
         name="cupy",
         xp=cupy_namespace,
@@ -150,6 +159,7 @@ def _cupy_backend() -> ArrayBackend | None:
         from_host=cupy.asarray,
         to_host=cupy.asnumpy,
         index_add=cupyx.scatter_add,
+        memory_info=memory_info,
     )
 
 
@@ -181,7 +191,11 @@ def _standin_backend() -> ArrayBackend:
         from_host=lambda a: xs.asarray(a, device=gpu),
         to_host=lambda a: np.asarray(a.to_device(host)),
         index_add=index_add,
+        memory_info=lambda: (_STANDIN_MEMORY, _STANDIN_MEMORY, 0, 0),
     )
+
+
+_STANDIN_MEMORY = 80 * 2**30  # what the stand-in says it has (80 GiB, none of it used)
 
 
 def use_standin_gpu(enabled: bool = True) -> None:

@@ -2,7 +2,9 @@
 
 Each function checks its input and builds the array on the host with NumPy,
 then moves it to the requested device (see `minitensor.backend`), so the
-same call gives the same numbers on every device.
+same call gives the same numbers on every device. The factories that take
+a shape make their array through `_new`, which reports a tensor too large
+for memory as PyTorch does (see `minitensor.allocation`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from numbers import Number
 
 import numpy as np
 
-from minitensor import backend
+from minitensor import allocation, backend
 from minitensor import dtypes as _dtypes
 from minitensor.random import numpy_rng
 from minitensor.tensor import Tensor
@@ -162,6 +164,18 @@ def _finish(array: np.ndarray, device, requires_grad: bool, *, factory: bool = T
     return out
 
 
+def _new(shape: tuple[int, ...], dt: _dtypes.dtype, device, requires_grad: bool, fill) -> Tensor:
+    """A new ``shape`` tensor of dtype ``dt`` on ``device``, its numbers made by ``fill``.
+
+    ``fill(shape, dtype_name)`` returns the host NumPy array (``np.zeros``,
+    for instance). Running out of memory, on the host or on the device, is
+    reported here for every factory, in PyTorch's words.
+    """
+    dev = backend.as_device(device)
+    with allocation.allocating(shape, dt, dev):
+        return _finish(fill(shape, dt.name), dev, requires_grad)
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, an array).
 
@@ -224,8 +238,8 @@ def legacy_constructor_array(args, device):
     if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
         array = _array_from_data(_legacy_data(args[0]), None).astype(np.float32)
         return backend.backend_for(dev).from_host(array), dev
-    sizes = _sizes(args or (0,), "new")
-    return backend.backend_for(dev).from_host(np.zeros(sizes, dtype=np.float32)), dev
+    out = _new(_sizes(args or (0,), "new"), _dtypes.float32, dev, False, np.zeros)
+    return out._array, dev
 
 
 def _legacy_data(data):
@@ -251,8 +265,7 @@ def _typed_constructor(dt: _dtypes.dtype, name: str):
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             data = args[0] if isinstance(args[0], Tensor) else _legacy_data(args[0])
             return _finish(_array_from_data(data, dt), device, False)
-        array = np.zeros(_sizes(args or (0,), "new"), dtype=dt.name)
-        return _finish(array, device, False)
+        return _new(_sizes(args or (0,), "new"), dt, device, False, np.zeros)
 
     make.__name__ = make.__qualname__ = name
     make.__doc__ = f"PyTorch's legacy constructor: a {dt.name} tensor from data or sizes."
@@ -309,20 +322,20 @@ def _float_dtype(dtype, caller: str) -> _dtypes.dtype:
 
 def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)``."""
-    array = np.zeros(_sizes(size, "zeros"), dtype=_float_dtype(dtype, "zeros").name)
-    return _finish(array, device, requires_grad)
+    dt = _float_dtype(dtype, "zeros")
+    return _new(_sizes(size, "zeros"), dt, device, requires_grad, np.zeros)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor of ones: ``ones(2, 3)``."""
-    array = np.ones(_sizes(size, "ones"), dtype=_float_dtype(dtype, "ones").name)
-    return _finish(array, device, requires_grad)
+    dt = _float_dtype(dtype, "ones")
+    return _new(_sizes(size, "ones"), dt, device, requires_grad, np.ones)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A tensor whose values you will overwrite (zeros here, for reproducibility)."""
-    array = np.zeros(_sizes(size, "empty"), dtype=_float_dtype(dtype, "empty").name)
-    return _finish(array, device, requires_grad)
+    dt = _float_dtype(dtype, "empty")
+    return _new(_sizes(size, "empty"), dt, device, requires_grad, np.zeros)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -339,8 +352,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
             f"{type(fill_value).__name__}"
         )
     dt = _infer_dtype([fill_value]) if dtype is None else _dtypes.to_dtype(dtype, "full")
-    array = np.full(_sizes((size,), "full"), fill_value, dtype=dt.name)
-    return _finish(array, device, requires_grad)
+    return _new(_sizes((size,), "full"), dt, device, requires_grad,
+                lambda shape, name: np.full(shape, fill_value, dtype=name))  # fmt: skip
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -349,8 +362,9 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None, requires_grad=
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
-    array = np.eye(n, n if m is None else m, dtype=_float_dtype(dtype, "eye").name)
-    return _finish(array, device, requires_grad)
+    shape = (n, n if m is None else m)
+    return _new(shape, _float_dtype(dtype, "eye"), device, requires_grad,
+                lambda shape, name: np.eye(*shape, dtype=name))  # fmt: skip
 
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -366,18 +380,21 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     dt = _infer_dtype([start, end, step]) if dtype is None else _dtypes.to_dtype(dtype, "arange")
     n = builtins.max(0, math.ceil((end - start) / step))
-    array = (start + step * np.arange(n, dtype=np.float64)).astype(dt.name)
-    if not dt.is_floating_point:
-        array = np.arange(start, end, step, dtype=dt.name)
-    return _finish(array, device, requires_grad)
+
+    def fill(shape, name):
+        if not dt.is_floating_point:
+            return np.arange(start, end, step, dtype=name)
+        return (start + step * np.arange(n, dtype=np.float64)).astype(name)
+
+    return _new((n,), dt, device, requires_grad, fill)
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    array = np.linspace(start, end, steps).astype(_float_dtype(dtype, "linspace").name)
-    return _finish(array, device, requires_grad)
+    return _new((steps,), _float_dtype(dtype, "linspace"), device, requires_grad,
+                lambda shape, name: np.linspace(start, end, steps).astype(name))  # fmt: skip
 
 
 def zeros_like(t: Tensor, *, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -406,16 +423,16 @@ def full_like(t: Tensor, fill_value, *, dtype=None, device=None, requires_grad=F
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1)."""
-    dt = _float_dtype(dtype, "rand")
-    array = numpy_rng(generator).random(_sizes(size, "rand")).astype(dt.name)
-    return _finish(array, device, requires_grad)
+    rng = numpy_rng(generator)
+    return _new(_sizes(size, "rand"), _float_dtype(dtype, "rand"), device, requires_grad,
+                lambda shape, name: np.asarray(rng.random(shape), dtype=name))  # fmt: skip
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Standard normal random numbers (mean 0, standard deviation 1)."""
-    dt = _float_dtype(dtype, "randn")
-    array = numpy_rng(generator).standard_normal(_sizes(size, "randn")).astype(dt.name)
-    return _finish(array, device, requires_grad)
+    rng = numpy_rng(generator)
+    return _new(_sizes(size, "randn"), _float_dtype(dtype, "randn"), device, requires_grad,
+                lambda shape, name: np.asarray(rng.standard_normal(shape), dtype=name))  # fmt: skip
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None) -> Tensor:
@@ -432,9 +449,9 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
     dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype, "randint")
-    shape = _sizes((tuple(size),), "randint")
-    array = numpy_rng(generator).integers(low, high, size=shape).astype(dt.name)
-    return _finish(array, device, False)
+    rng = numpy_rng(generator)
+    return _new(_sizes((tuple(size),), "randint"), dt, device, False,
+                lambda shape, name: rng.integers(low, high, size=shape).astype(name))  # fmt: skip
 
 
 def rand_like(t: Tensor, *, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -450,4 +467,5 @@ def randn_like(t: Tensor, *, dtype=None, device=None, requires_grad=False) -> Te
 def randperm(n: int, *, generator=None, dtype=None, device=None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (handy for shuffling a dataset)."""
     dt = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype, "randperm")
-    return _finish(numpy_rng(generator).permutation(n).astype(dt.name), device, False)
+    rng = numpy_rng(generator)
+    return _new((n,), dt, device, False, lambda shape, name: rng.permutation(n).astype(name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from minitensor import backend
+from minitensor.allocation import OutOfMemoryError  # noqa: F401  (minitensor.cuda.OutOfMemoryError)
 
 
 def is_available() -> bool:

@@ -8,10 +8,15 @@ upstream gradient through both and compares every input's gradient.
 
 The ``device`` fixture (import ``device_fixture``) runs a test on the CPU and on the GPU stand-in
 (`minitensor.backend.use_standin_gpu`): the GPU suite is the CPU suite on
-another device. PyTorch always runs on its CPU.
+another device. PyTorch always runs on its CPU. With ``MINITENSOR_TEST_GPU=cupy``
+(``make test-gpu``) "cuda" is the real GPU instead (see `gpu`), and
+`gpu_tolerance` says how closely its results must match the CPU's.
 """
 
 from __future__ import annotations
+
+import contextlib
+import os
 
 import numpy as np
 import pytest
@@ -20,18 +25,60 @@ import torch
 import minitensor as mt
 from minitensor import backend
 
+# Which GPU serves "cuda" in the device tests: the array_api_strict stand-in
+# (the default, on any machine), or the real one through CuPy with
+# MINITENSOR_TEST_GPU=cupy (``make test-gpu``), which fails where there is none.
+GPU = os.environ.get("MINITENSOR_TEST_GPU", "standin")
+if GPU not in ("standin", "cupy"):
+    raise ValueError(f"MINITENSOR_TEST_GPU must be standin or cupy, not {GPU!r}")
+
+
+def on_real_gpu() -> bool:
+    """True when the device tests run on a real GPU (CuPy), not on the stand-in."""
+    return GPU == "cupy"
+
+
+@contextlib.contextmanager
+def gpu():
+    """Inside, "cuda" is the stand-in, or the real GPU with MINITENSOR_TEST_GPU=cupy."""
+    if on_real_gpu():
+        backend.use_standin_gpu(False)  # (forgets the stand-in: "cuda" looks for CuPy)
+        if not backend.cuda_is_available():
+            pytest.fail(
+                "MINITENSOR_TEST_GPU=cupy, but there is no GPU"
+                + backend._why_no_cuda().replace(" (", ": ").removesuffix(")")
+            )
+        yield
+        return
+    backend.use_standin_gpu()
+    try:
+        yield
+    finally:
+        backend.use_standin_gpu(False)
+
 
 @pytest.fixture(name="device", params=["cpu", "cuda"])
 def device_fixture(request):
-    """ "cpu", then "cuda" served by the array_api_strict stand-in."""
+    """ "cpu", then "cuda" (the stand-in, or the real GPU: see `gpu`)."""
     if request.param == "cuda":
-        backend.use_standin_gpu()
-        try:
+        with gpu():
             yield "cuda"
-        finally:
-            backend.use_standin_gpu(False)
     else:
         yield "cpu"
+
+
+def gpu_tolerance(dtype) -> dict:
+    """``rtol``/``atol`` for comparing a "cuda" result with the CPU's.
+
+    The stand-in computes with NumPy, so its results are the CPU's bit for
+    bit (0, 0). A real GPU adds in another order (sums, var, std, cumsum,
+    logsumexp), uses its own exp and log, and may flush subnormals to zero:
+    a few units in the last place, and the smallest normal number absolute.
+    """
+    if not on_real_gpu():
+        return {"rtol": 0.0, "atol": 0.0}
+    info = np.finfo(dtype_name(dtype) if not isinstance(dtype, str) else dtype)
+    return {"rtol": 64 * float(info.eps), "atol": float(info.tiny)}
 
 
 def dtype_name(dtype) -> str:

@@ -11,7 +11,7 @@ import torch
 
 import minitensor as mt
 from minitensor.autograd.function import BackwardNode
-from tests.oracle import device_fixture  # noqa: F401  (the "device" fixture)
+from tests.oracle import device_fixture, gpu  # noqa: F401  (the "device" fixture)
 
 # --------------------------------------------------------------------------
 # type(t.grad_fn): one class per kind of node, named as PyTorch's
@@ -163,3 +163,57 @@ def test_index_out_of_range_names_the_dimension_as_torch(expression, device):
         return str(error.value)
 
     assert message(mt, device) == message(torch, "cpu")
+
+
+# --------------------------------------------------------------------------
+# Out of memory: PyTorch's RuntimeError, not NumPy's MemoryError
+# --------------------------------------------------------------------------
+
+HUGE = [
+    "lib.zeros(10**12)", "lib.zeros(10**6, 10**6)", "lib.ones(10**12)", "lib.empty(10**12)",
+    "lib.full((10**12,), 2.0)", "lib.randn(10**12)", "lib.rand(10**12)",
+    "lib.zeros(10**12, dtype=lib.int8)", "lib.zeros(10**12, dtype=lib.float64)",
+    "lib.arange(10**12)", "lib.linspace(0, 1, 10**12)", "lib.eye(10**6)",
+    "lib.randint(0, 5, (10**12,))", "lib.randperm(10**12)", "lib.Tensor(10**12)",
+    "lib.zeros(3).repeat(10**12)", "lib.zeros(10**6, 1) + lib.zeros(10**6)",
+    "lib.zeros(2**62)", "lib.zeros(2**61)", "lib.zeros(2**31, 2**30)",
+]  # fmt: skip
+
+
+def _raised(expression: str, lib, **names) -> tuple[str, str]:
+    try:
+        eval(expression, {"lib": lib, **names})
+    except Exception as error:
+        return type(error).__name__, str(error)
+    raise AssertionError(f"{expression} ran")
+
+
+@pytest.mark.parametrize("expression", HUGE)
+def test_a_huge_tensor_raises_torch_error_on_the_cpu(expression):
+    assert _raised(expression, mt) == _raised(expression, torch)
+
+
+def test_a_huge_tensor_on_the_gpu_is_cuda_out_of_memory():
+    device = "cuda"
+    with gpu(), pytest.raises(mt.OutOfMemoryError) as error:
+        mt.zeros(10**12, device=device)
+    assert isinstance(error.value, RuntimeError) and mt.cuda.OutOfMemoryError is mt.OutOfMemoryError
+    # PyTorch rounds the request up to its allocator's 2 MiB blocks: 4000000737280 bytes.
+    assert str(error.value).startswith(
+        "CUDA out of memory. Tried to allocate 3725.29 GiB. GPU 0 has a total capacity of "
+    )
+    assert "is free. Of the allocated memory " in str(error.value)
+    with gpu(), pytest.raises(mt.OutOfMemoryError):
+        mt.zeros(3, device=device).repeat(10**12)
+
+
+def test_gpu_sizes_are_printed_as_torch_allocator_prints_them():
+    from minitensor.allocation import _cuda_block, format_size
+
+    # c10/cuda/CUDACachingAllocator.cpp: format_size, and the block sizes it requests.
+    assert [format_size(n) for n in (0, 1024, 1025, 2**20, 2**20 + 1, 2**30, 2**30 + 1)] == [
+        "0 bytes", "1024 bytes", "1.00 KiB", "1024.00 KiB", "1.00 MiB", "1024.00 MiB", "1.00 GiB",
+    ]  # fmt: skip
+    assert [_cuda_block(n) for n in (1, 2**20, 2**20 + 1, 10 * 2**20, 10 * 2**20 + 1)] == [
+        2 * 2**20, 2 * 2**20, 20 * 2**20, 10 * 2**20, 12 * 2**20,
+    ]  # fmt: skip

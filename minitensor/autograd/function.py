@@ -40,7 +40,7 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from minitensor import backend
+from minitensor import allocation, backend
 from minitensor.autograd import anomaly, grad_mode
 from minitensor.autograd.grad_mode import is_grad_enabled, set_grad_enabled
 from minitensor.autograd.hooks import run_tensor_hooks
@@ -198,7 +198,10 @@ class Function:
         ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         record = grad_mode.is_grad_enabled() and True in ctx.needs_input_grad
 
-        result = _forward(cls, ctx, args)
+        try:
+            result = _forward(cls, ctx, args)
+        except MemoryError as error:  # out of memory: PyTorch's RuntimeError instead
+            raise allocation.translated(error, device or backend.CPU) from None
         if not isinstance(result, Tensor):
             out = Tensor._wrap(result, device)
         elif any(result is t for t in tensors):
