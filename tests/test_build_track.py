@@ -470,3 +470,77 @@ def test_the_tensor_engine_with_a_wrong_rule_is_caught(capsys):
     )
     verdict, text = _feedback(capsys, "22.4", cls)
     assert verdict is False and "w.grad is" in text
+
+
+# --- 23: a Function of your own -------------------------------------------------------------
+
+FUNCTION = _solutions("23_build_function")
+
+
+def _softplus_with(forward=None, backward=None):
+    """The worked Softplus with its forward or backward replaced."""
+    methods = {}
+    if forward is not None:
+        methods["forward"] = staticmethod(forward)
+    if backward is not None:
+        methods["backward"] = staticmethod(backward)
+    return type("StudentSoftplus", (FUNCTION.Softplus,), methods)
+
+
+def _saved(ctx):
+    (x,) = ctx.saved_tensors
+    return x
+
+
+def _naive_forward(ctx, x):
+    ctx.save_for_backward(x)
+    return (x.exp() + 1).log()
+
+
+@pytest.mark.parametrize(
+    ("function", "named"),
+    [
+        (_softplus_with(forward=_naive_forward), "overflows"),
+        (
+            _softplus_with(backward=lambda ctx, g: _saved(ctx).sigmoid()),
+            "multiply it by grad_output",
+        ),
+        (_softplus_with(backward=lambda ctx, g: g * _saved(ctx).exp()), "through the log"),
+        (_softplus_with(backward=lambda ctx, g: -g * _saved(ctx).sigmoid()), "sign is wrong"),
+    ],
+)
+def test_softplus_mistakes_are_named(capsys, function, named):
+    with np.errstate(all="ignore"):
+        verdict, text = _feedback(capsys, "23.1", function)
+    assert verdict is False and named in text
+
+
+def test_the_softplus_check_agrees_with_torch():
+    """The checker's expectations (NumPy's logaddexp, the sigmoid) against torch itself."""
+    import torch
+
+    import minitensor as mt
+
+    x = [-1000.0, -3.0, -0.5, 0.0, 0.5, 3.0, 1000.0]
+    theirs = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    torch.nn.functional.softplus(theirs).sum().backward()
+    ours = mt.tensor(x, dtype=mt.float64, requires_grad=True)
+    out = FUNCTION.Softplus.apply(ours)
+    out.sum().backward()
+    np.testing.assert_allclose(out.detach().numpy(), torch.nn.functional.softplus(theirs).detach())
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy())
+
+
+def test_a_layer_with_parameters_is_refused(capsys):
+    import minitensor as mt
+
+    class Weighted(mt.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = mt.nn.Parameter(mt.ones(1))
+
+        def forward(self, x):
+            return FUNCTION.Softplus.apply(x) * self.scale
+
+    verdict, text = _feedback(capsys, "23.2", Weighted)
+    assert verdict is False and "no parameters" in text

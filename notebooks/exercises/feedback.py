@@ -32,9 +32,10 @@ def number(x) -> str:
 def array(x) -> str:
     """A small array on one line, numbers rounded as `number` does."""
     values = np.asarray(x, dtype=float)
-    return np.array2string(values, precision=4, separator=", ", suppress_small=True).replace(
-        "\n", ""
+    text = np.array2string(
+        values, separator=", ", formatter={"float_kind": lambda v: f"{v:.4g}"}, max_line_width=10**6
     )
+    return text.replace("\n", "")
 
 
 def how_it_differs(got: float, expected: float) -> str:
