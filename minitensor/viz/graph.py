@@ -4,13 +4,19 @@ A graph is read through the engine's node protocol only (``parents``), in the
 engine's own order (`topological_order`: every node before its inputs), so
 the picture shows exactly the nodes ``backward()`` visits.
 
-* A `Value` graph is drawn the way micrograd draws it: a record per Value,
-  ``name | data 2.0000 | grad 0.0000``, fed by a small oval with the
-  operation that made it (``*``, ``+``, ``tanh``).
+* A `Value` graph is drawn the way micrograd draws it: a box per Value with
+  its name, ``data 2.0000`` and ``grad 0.0000`` (one above the other, so that
+  the boxes stay narrow), fed by a small oval with the operation that made it
+  (``*``, ``+``, ``tanh``).
 * A `Tensor` graph is drawn the way torchviz draws PyTorch's: a grey box per
-  ``grad_fn`` with PyTorch's name (``MulBackward0``), a blue box per leaf
-  (its ``AccumulateGrad`` node) with name, shape and dtype, a green box for
-  the output, and, on request, orange boxes for the tensors saved for backward.
+  node of the backward graph with PyTorch's name (``MulBackward0``, and
+  ``AccumulateGrad`` for each leaf, as in ``grad_fn.next_functions``), a blue
+  box per leaf tensor with name, shape and dtype, feeding its AccumulateGrad,
+  a green box for the output, and, on request, orange boxes for the tensors
+  saved for backward.
+
+The direction is chosen to fit the notebook's column (`layout`): left to right
+for shallow graphs, top to bottom for long chains.
 
 Node ids in the DOT text are positions in that order (``v0``, ``v1``, ... or
 ``n0``, ``n1``, ...), never ``id()``: the same graph always gives the same text.
@@ -21,12 +27,13 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from minitensor.autograd.engine import topological_order
 from minitensor.autograd.function import AccumulateGrad, graph_node
 from minitensor.viz import format as fmt
+from minitensor.viz import layout
 
 # Fill colours (X11 names every Graphviz renderer knows), as torchviz uses them.
 LEAF_COLOUR = "lightblue"
@@ -34,7 +41,7 @@ OUTPUT_COLOUR = "darkolivegreen1"
 SAVED_COLOUR = "orange"
 FUNCTION_COLOUR = "lightgrey"
 
-DIRECTIONS = ("LR", "TB", "RL", "BT")
+DIRECTIONS = ("auto", "LR", "TB", "RL", "BT")
 MAX_NAME = 24  # a made-up name longer than this falls back to the node's id
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # grad_fn names of binary operations, written as the operator in made-up names ("w3*b").
@@ -56,7 +63,7 @@ _SYMBOLS = {
 class DrawOptions:
     """How to draw: see `draw` for the meaning of each option."""
 
-    rankdir: str = "LR"
+    rankdir: str = "auto"
     show_data: bool = True
     show_grad: bool = True
     show_saved: bool = False
@@ -73,7 +80,7 @@ class DrawOptions:
 def draw(
     root,
     *,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     show_data: bool = True,
     show_grad: bool = True,
     show_saved: bool = False,
@@ -85,7 +92,8 @@ def draw(
 
     Args:
         root: the output whose graph to draw (a loss, usually).
-        rankdir: "LR" (left to right, micrograd's layout) or "TB" (top to bottom).
+        rankdir: "LR" (left to right, micrograd's layout), "TB" (top to bottom),
+            or "auto": whichever of the two fits the notebook's column better.
         show_data: show each Value's data (and the values of small tensors).
         show_grad: show gradients (a Value's ``.grad``; a leaf tensor's ``.grad``).
         show_saved: for tensors, also draw what each node saved for backward.
@@ -222,10 +230,21 @@ class GraphModel:
         attributes) and ``grads`` (node -> gradient to show; when given, it
         replaces the ``.grad`` read from Values and leaves).
         """
-        from minitensor.viz.render import Drawing
-
         styles = styles or {}
         edge_styles = edge_styles or {}
+
+        def drawing_in(rankdir: str):
+            return lambda: self._drawing(
+                replace(options, rankdir=rankdir), styles, edge_styles, grads
+            )
+
+        if options.rankdir == "auto":
+            return layout.narrower(drawing_in("LR"), drawing_in("TB"))
+        return drawing_in(options.rankdir)()
+
+    def _drawing(self, options: DrawOptions, styles: Mapping, edge_styles: Mapping, grads):
+        from minitensor.viz.render import Drawing
+
         drawn = self.order[: options.max_nodes]
         dot = Drawing(graph_attr={"rankdir": options.rankdir})
         dot.renderer = options.renderer
@@ -259,9 +278,10 @@ class GraphModel:
                 grad = node.grad if grads is None else grads.get(node, 0.0)
                 fields.append(f"grad {grad:.4f}")
             label = " | ".join(_record_field(f) for f in fields)
-            # A record lays its fields across the rank direction; braces turn
-            # them back into a row in a left-to-right picture.
-            if sideways:
+            # A record lays its fields across the rank direction: one above the
+            # other in a left-to-right picture; braces turn them that way in a
+            # top-to-bottom one. (Side by side, the boxes would be three times wider.)
+            if not sideways:
                 label = "{ " + label + " }"
             dot.node(f"v{i}", label, shape="record", **styles.get(node, {}))
             if not node.parents:
@@ -280,9 +300,20 @@ class GraphModel:
         dot.attr("node", shape="box", style="filled")
         saved_ids: dict[object, str] = {}  # saved tensor key -> its DOT id
         for i, node in enumerate(drawn):
-            if isinstance(node, AccumulateGrad):
+            if isinstance(node, AccumulateGrad) and node is self.root_leaf:
+                # The output is a leaf: its blue box is the whole picture, as in torchviz.
                 lines = self._leaf_lines(node, options, grads)
                 colour = LEAF_COLOUR
+            elif isinstance(node, AccumulateGrad):
+                # The leaf tensor (blue) feeds its AccumulateGrad node (grey), which
+                # adds the gradient that arrives into the leaf's .grad.
+                lines = [type(node).__name__]  # torchviz's name for it: "AccumulateGrad"
+                colour = FUNCTION_COLOUR
+                leaf_lines = self._leaf_lines(node, options, grads)
+                dot.node(
+                    f"l{i}", "\\n".join(_plain(line) for line in leaf_lines), fillcolor=LEAF_COLOUR
+                )
+                dot.edge(f"l{i}", f"n{i}")
             else:
                 lines = [node.name(), self.names[node]]
                 if options.show_grad and grads is not None and node in grads:
@@ -341,10 +372,17 @@ class GraphModel:
                 dot.node(saved_ids[key], label, fillcolor=SAVED_COLOUR)
             dot.edge(saved_ids[key], node_id, style="dashed", arrowhead="none")
 
+    @property
+    def root_leaf(self):
+        """The AccumulateGrad node of the output, if the output is a leaf tensor; else None."""
+        if self.kind == "tensor" and self.order and isinstance(self.order[0], AccumulateGrad):
+            return self.order[0]
+        return None
+
     def _output_node(self, dot, options) -> None:
         """The output tensor itself (green), fed by its grad_fn, as torchviz draws it."""
         tensor = self.root
-        if self.order and isinstance(self.order[0], AccumulateGrad):
+        if self.root_leaf is not None:
             return  # the output is a leaf: its blue box is the whole picture
         lines = [self.root_name(), fmt.tensor_type(tensor)]
         if options.show_data and tensor.numel() <= fmt.SMALL:

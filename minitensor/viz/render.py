@@ -17,6 +17,8 @@ from pathlib import Path
 
 import graphviz
 
+from minitensor.viz.layout import fit_to_column
+
 RENDERERS = ("auto", "dot", "wasi")
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
 _NO_PNG = (
@@ -96,6 +98,7 @@ class Drawing(graphviz.Digraph):
 
     renderer = "auto"
     summary = "computation graph"
+    _drawn: tuple = (None, "")  # ((DOT text, renderer), its SVG): the last picture drawn
 
     def __repr__(self) -> str:
         # The default repr shows a memory address, which would make the
@@ -103,8 +106,11 @@ class Drawing(graphviz.Digraph):
         return f"<minitensor.viz.Drawing: {self.summary}>"
 
     def svg(self) -> str:
-        """The picture as SVG text."""
-        return render_svg(self.source, self.renderer)
+        """The picture as SVG text, at its own size (drawn once per DOT text)."""
+        key = (self.source, self.renderer)
+        if self._drawn[0] != key:
+            self._drawn = (key, render_svg(*key))
+        return self._drawn[1]
 
     def png(self) -> bytes:
         """The picture as PNG bytes (needs the system's ``dot``, or cairosvg)."""
@@ -124,16 +130,16 @@ class Drawing(graphviz.Digraph):
             raise ValueError(f"cannot export to {path.name!r}: use .svg, .png, .dot or .gv")
         return path
 
-    # --- Jupyter display ---------------------------------------------------------
+    # --- Jupyter display: sized to fit the notebook's column (see `layout`) -------
 
     def _repr_image_svg_xml(self) -> str:  # graphviz's own hook, used by its mimebundle
-        return self.svg()
+        return fit_to_column(self.svg())
 
     def _repr_svg_(self) -> str:
-        return self.svg()
+        return fit_to_column(self.svg())
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict:
-        bundle = {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+        bundle = {"image/svg+xml": fit_to_column(self.svg()), "text/plain": repr(self)}
         if include is not None:
             bundle = {k: v for k, v in bundle.items() if k in set(include)}
         if exclude is not None:

@@ -13,6 +13,14 @@ Your gradients are safe: the stepper remembers every ``.grad`` of the graph
 when it is made. While you step, ``.grad`` holds this pass's gradients
 (starting from zero); `reset()` and `close()` put back what you had, unless
 you asked for ``keep_grads=True``.
+
+With ``predict=True`` the stepper is a quiz (`minitensor.viz.quiz`): before
+each step you type the gradient you expect the node to send to each input,
+and `answer()` (the Check button) says whether you were right, then shows the step.
+
+Where widgets cannot be shown (a notebook viewer such as GitHub's, or a
+notebook opened before it is run), the stepper shows its picture and text as
+they were when it was displayed.
 """
 
 from __future__ import annotations
@@ -22,9 +30,10 @@ import time
 
 from minitensor.autograd.engine import backward_steps
 from minitensor.autograd.function import AccumulateGrad, BackwardNode
-from minitensor.viz import explain
+from minitensor.viz import explain, quiz
 from minitensor.viz import format as fmt
 from minitensor.viz.graph import DrawOptions, GraphModel
+from minitensor.viz.layout import fit_to_column
 
 # How a node looks in the picture, by where the pass stands with it.
 # The "class" attribute becomes a CSS class of the node's <g> in the SVG
@@ -46,18 +55,33 @@ _FREED = (
     "backward(retain_graph=True) if you want to step through a graph after backward)."
 )
 
-HELP = (
+# ipywidgets gives HTML text the line height of a button (28 px): reset it for paragraphs.
+PARAGRAPHS = "line-height: 1.4; margin: 0.3em 0"
+
+
+def _paragraphs(*texts: str) -> str:
+    return "".join(f"<p style='{PARAGRAPHS}'>{text}</p>" for text in texts)
+
+
+HELP = _paragraphs(
     "<b>Next</b> runs the backward engine for one more node; <b>Previous</b> replays the pass "
     "from the start up to the step before; <b>Reset</b> goes back to the start; <b>Play</b> "
-    "steps on its own (the slider sets the milliseconds per step).<br>"
+    "steps on its own (the slider sets the milliseconds per step); <b>Full size</b> shows "
+    "the picture at its own size (scroll sideways) instead of fitted to the page.",
     "Colours: <span style='background:gold'>gold</span> = the node being processed, "
     "<span style='background:palegreen'>green</span> = gradient complete, "
     "<span style='background:lightsalmon'>salmon</span> = some paths have delivered, "
     "waiting for the others; not yet reached: the usual colour. Red edge labels: the "
-    "gradient each edge carried.<br>"
+    "gradient each edge carried.",
     "Your gradients: while you step, <code>.grad</code> holds this pass's gradients "
     "(from zero). Reset and <code>close()</code> put back the gradients you had before "
-    "(with <code>keep_grads=True</code> the stepper's stay instead)."
+    "(with <code>keep_grads=True</code> the stepper's stay instead).",
+)
+
+QUIZ_HELP = _paragraphs(
+    "<b>Predict</b>: type the gradient you expect in each box (upstream gradient × local "
+    "derivative; a number, or a list for a tensor) and press <b>Check</b>. Next skips the "
+    "question."
 )
 
 
@@ -74,6 +98,8 @@ class Stepper:
         names: a dict of name -> Value/Tensor, such as ``locals()``.
         keep_grads: leave the stepper's gradients in ``.grad`` (else Reset and
             ``close()`` restore the gradients the graph had before).
+        predict: ask, before each step, what the node sends to its inputs (a quiz:
+            `question`, `answer()`, `score`).
         rankdir, show_data, max_nodes, renderer: as in `draw`.
         interval: milliseconds per step when playing.
 
@@ -89,7 +115,8 @@ class Stepper:
         gradient=None,
         names=None,
         keep_grads: bool = False,
-        rankdir: str = "LR",
+        predict: bool = False,
+        rankdir: str = "auto",
         show_data: bool = True,
         max_nodes: int = 80,
         renderer: str = "auto",
@@ -99,6 +126,12 @@ class Stepper:
         self.keep_grads = keep_grads
         self.interval = interval
         self.options = DrawOptions(rankdir, show_data, True, False, max_nodes, renderer)
+        if rankdir == "auto":  # chosen once, so the picture does not turn between steps
+            self.options.rankdir = self.model.to_dot(self.options).graph_attr["rankdir"]
+        self.predict = predict
+        self.score = quiz.Score()
+        self.verdict: quiz.Verdict | None = None  # what the last answer() said
+        self.full_size = False  # the widget's picture at its own size, not fitted
         self._roots, self._seeds = self._start(root, gradient)
         self._holders = self._grad_holders()
         self._saved_grads = [h.grad for h in self._holders]
@@ -109,8 +142,10 @@ class Stepper:
                 if parent is not None:
                     self._uses[parent] = self._uses.get(parent, 0) + 1
         # One silent pass of the engine (accumulate=False: no .grad is touched)
-        # tells how many steps there are, for the Play slider and the status.
-        self.total = sum(1 for _ in self._engine(accumulate=False))
+        # tells the steps to come: how many (for the Play slider and the status),
+        # and for the quiz, each node and its complete gradient before it is processed.
+        self._plan = list(self._engine(accumulate=False))
+        self.total = len(self._plan)
         self._widget = None
         self._restart()
 
@@ -197,6 +232,7 @@ class Stepper:
         if self.done:
             return None
         step = self._advance()
+        self.verdict = None  # (with predict=True: the question was skipped)
         self._refresh()
         return step
 
@@ -205,7 +241,12 @@ class Stepper:
         self.goto(self.step - 1)
 
     def reset(self) -> None:
-        """Back to the start; the gradients you had before are put back (unless keep_grads)."""
+        """Back to the start; the gradients you had before are put back (unless keep_grads).
+
+        The quiz starts again too (score 0 of 0).
+        """
+        self.score = quiz.Score()
+        self.verdict = None
         self.goto(0)
 
     def goto(self, number: int) -> None:
@@ -232,6 +273,43 @@ class Stepper:
             self.next()
             if delay and not self.done:
                 time.sleep(delay)
+
+    # --- the quiz (predict=True) ---------------------------------------------------------
+
+    @property
+    def question(self) -> str | None:
+        """The question about the next step, or None (done, or the next node has no inputs)."""
+        if self.done:
+            return None
+        upcoming = self._plan[self.step]
+        if not quiz.inputs(self.model, upcoming.node):
+            return None
+        return quiz.question(self.model, upcoming.node, upcoming.grad_output)
+
+    @property
+    def question_inputs(self) -> list[str]:
+        """The names of the inputs the next node sends gradients to (one answer box each)."""
+        if self.done:
+            return []
+        return [self.model.names[p] for p in quiz.inputs(self.model, self._plan[self.step].node)]
+
+    def answer(self, answers) -> quiz.Verdict:
+        """Check a prediction for the next step, then run the step.
+
+        Args:
+            answers: input name -> the gradient you expect it to receive
+                (a number, or text such as "0.5" or "[1, 2]"), e.g. ``{"n": 0.5}``.
+
+        Returns:
+            The `Verdict`: right or not, a sentence per input (the chain rule
+            written out for a wrong answer), and the score so far.
+        """
+        if self.done:
+            raise RuntimeError("the backward pass is done: nothing left to predict (reset())")
+        step = self._advance()
+        self.verdict = quiz.check(self.model, step, answers, self.score)
+        self._refresh()
+        return self.verdict
 
     def close(self) -> None:
         """Close the widget; put back the gradients you had before (unless keep_grads)."""
@@ -289,6 +367,11 @@ class Stepper:
             b.on_click(lambda _: action())
             return b
 
+        def html(css_class, **layout):
+            part = widgets.HTML(layout=widgets.Layout(**layout))
+            part.add_class(css_class)
+            return part
+
         self._previous_button = button(
             "Previous", "step-backward", "Go back one step", "mt-stepper-previous", self.previous
         )
@@ -309,14 +392,17 @@ class Stepper:
         )
         self._speed.add_class("mt-stepper-speed")
         widgets.link((self._speed, "value"), (self._play, "interval"))
-        self._status = widgets.HTML()
-        self._status.add_class("mt-stepper-status")
+        self._zoom = widgets.ToggleButton(
+            value=self.full_size, description="Full size", icon="search-plus",
+            tooltip="The picture at its own size (scroll sideways), or fitted to the page",
+        )  # fmt: skip
+        self._zoom.add_class("mt-stepper-zoom")
+        self._zoom.observe(lambda change: self._set_full_size(change["new"]), names="value")
+        self._status = html("mt-stepper-status")
         # The picture on top, the words below it: both get the notebook's full width.
-        self._graph = widgets.HTML(layout=widgets.Layout(width="100%", overflow="auto"))
-        self._graph.add_class("mt-stepper-graph")
-        self._text = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self._text.add_class("mt-stepper-explanation")
-        help_text = widgets.HTML(f"<small>{HELP}</small>")
+        self._graph = html("mt-stepper-graph", width="100%", overflow="auto")
+        self._text = html("mt-stepper-explanation", width="100%")
+        help_text = widgets.HTML(f"<small>{HELP}{QUIZ_HELP if self.predict else ''}</small>")
         help_text.add_class("mt-stepper-help")
         controls = widgets.HBox(
             [
@@ -325,15 +411,54 @@ class Stepper:
                 self._reset_button,
                 self._play,
                 self._speed,
+                self._zoom,
                 self._status,
             ]
         )
         controls.add_class("mt-stepper-controls")
+        parts = [controls]
+        if self.predict:
+            parts.append(self._build_quiz(widgets, button, html))
         body = widgets.VBox([self._graph, self._text])
         body.add_class("mt-stepper-body")
-        box = widgets.VBox([controls, body, help_text])
+        box = widgets.VBox([*parts, body, help_text])
         box.add_class("mt-stepper")
         return box
+
+    def _build_quiz(self, widgets, button, html):
+        """The question, one answer box per input (made at each step), Check, the verdict."""
+        self._question = html("mt-stepper-question", width="100%")
+        self._answers = widgets.HBox()
+        self._answers.add_class("mt-stepper-answers")
+        self._check_button = button(
+            "Check", "check", "Check your prediction, then run the step", "mt-stepper-check",
+            self._check,
+        )  # fmt: skip
+        self._verdict = html("mt-stepper-verdict", width="100%")
+        self._score = html("mt-stepper-score")
+        quiz_box = widgets.VBox(
+            [self._question, widgets.HBox([self._answers, self._check_button, self._score]),
+             self._verdict]
+        )  # fmt: skip
+        quiz_box.add_class("mt-stepper-quiz")
+        return quiz_box
+
+    def _check(self) -> None:
+        """The Check button: the boxes' text, as `answer()` takes it."""
+        if self.done:
+            return
+        self.answer({box.description: box.value for box in self._answers.children})
+
+    def _set_full_size(self, full_size: bool) -> None:
+        self.full_size = full_size
+        self._refresh()
+
+    def _picture_html(self) -> str:
+        """The picture: fitted to the width of the page, or at its own size."""
+        svg = self.drawing().svg()
+        if not self.full_size:
+            svg = fit_to_column(svg)
+        return svg
 
     def _refresh(self) -> None:
         """Show the current step in the widget (if it has been made)."""
@@ -348,16 +473,41 @@ class Stepper:
         self._status.value = (
             f"<b style='white-space: nowrap'>Step {self.step} of {self.total}{done}</b>"
         )
-        # The SVG shrinks to the width of the notebook (keeping its proportions)
-        # rather than being cut off at the right edge.
         self._graph.value = (
-            "<style>.mt-stepper-svg svg {max-width: 100%; height: auto;}</style>"
-            f"<div class='mt-stepper-svg'>{svg_for_html(self.drawing().svg())}</div>"
+            f"<div class='mt-stepper-svg'>{svg_for_html(self._picture_html())}</div>"
         )
-        self._text.value = (
-            "<pre class='mt-stepper-explanation-text' style='white-space: pre-wrap'>"
-            f"{html.escape(self.explanation)}</pre>"
-        )
+        self._text.value = _preformatted(self.explanation, "mt-stepper-explanation-text")
+        if self.predict:
+            self._refresh_quiz()
+
+    def _refresh_quiz(self) -> None:
+        import ipywidgets as widgets
+
+        question = self.question
+        if self.done:
+            question = "Done: no more questions."
+        elif question is None:
+            question = "The next node has no inputs: nothing to predict. Press Next."
+        self._question.value = f"<p style='{PARAGRAPHS}'><b>{html.escape(question)}</b></p>"
+        names = self.question_inputs if self.question is not None else []
+        if [box.description for box in self._answers.children] != names:
+            for box in self._answers.children:
+                box.close()
+            boxes = []
+            for name in names:
+                box = widgets.Text(description=name, placeholder="gradient sent")
+                box.add_class("mt-stepper-answer")
+                boxes.append(box)
+            self._answers.children = boxes
+        else:
+            for box in self._answers.children:
+                box.value = ""
+        self._check_button.disabled = not names
+        verdict = "" if self.verdict is None else "\n".join(self.verdict.lines)
+        self._verdict.value = _preformatted(verdict, "mt-stepper-verdict-text") if verdict else ""
+        self._score.value = f"<b style='white-space: nowrap'>Score: {self.score}</b>"
+
+    # --- what is shown where widgets cannot be --------------------------------------------
 
     def __repr__(self) -> str:
         return (
@@ -365,7 +515,35 @@ class Stepper:
             f"step {self.step} of {self.total}>"
         )
 
+    def static_text(self) -> str:
+        """The stepper in words, as it stands (the ``text/plain`` shown without widgets)."""
+        return f"{self!r}\n\n{self.explanation}"
+
+    def static_html(self) -> str:
+        """The stepper's picture and text, as it stands, for viewers that cannot run widgets.
+
+        The SVG keeps its ``<?xml ...?>`` first line (an HTML page skips it) so that
+        the notebook tests recognise it as a picture whose text depends on Graphviz.
+        """
+        return (
+            "<div class='mt-stepper-static'>"
+            f"<p style='{PARAGRAPHS}'><b>Backward pass of {html.escape(self.model.root_name())}"
+            f", step {self.step} of {self.total}</b> (run the notebook to step through it)</p>"
+            f"{fit_to_column(self.drawing().svg())}"
+            f"{_preformatted(self.explanation, 'mt-stepper-explanation-text')}</div>"
+        )
+
     def _repr_mimebundle_(self, **kwargs) -> dict:
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)  # no memory addresses in stored outputs
+        # No memory addresses in stored outputs: the text and HTML are the same in every run.
+        bundle["text/plain"] = self.static_text()
+        bundle["text/html"] = self.static_html()
         return bundle
+
+
+def _preformatted(text: str, css_class: str) -> str:
+    """Text in a <pre> that wraps its lines, with the line height of a paragraph."""
+    return (
+        f"<pre class='{css_class}' style='white-space: pre-wrap; line-height: 1.4'>"
+        f"{html.escape(text)}</pre>"
+    )
