@@ -8,6 +8,7 @@ import numpy as np
 import minitensor as mt
 from exercises import Exercise, close
 from minitensor import nn, optim
+from minitensor.nn import functional as F
 
 
 def _linear_parameter_count(sizes: list[int]) -> int:
@@ -56,17 +57,51 @@ def _expected_weights() -> tuple[np.ndarray, np.ndarray]:
     return w, b
 
 
-def _is_working_train_step(train_step) -> bool:
+def _weights_after(train_step) -> tuple[np.ndarray, np.ndarray]:
+    """The Linear model's weight and bias after train_step on each batch, in order."""
     model = nn.Linear(3, 1)
     model.weight = nn.Parameter(mt.tensor(_W0, dtype=mt.float64))
     model.bias = nn.Parameter(mt.tensor(_B0, dtype=mt.float64))
     opt = optim.SGD(model.parameters(), lr=_LR)
     for xb, yb in _BATCHES:
         train_step(model, opt, mt.tensor(xb, dtype=mt.float64), mt.tensor(yb, dtype=mt.float64))
-    w, b = _expected_weights()
-    return np.allclose(model.weight.tolist(), w, rtol=1e-9) and np.allclose(
-        model.bias.tolist(), b, rtol=1e-9
-    )
+    return np.array(model.weight.tolist()), np.array(model.bias.tolist())
+
+
+def _accumulating_step(model, opt, xb, yb):
+    """The buggy step of the question: it never clears the gradients."""
+    loss = F.mse_loss(model(xb), yb)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def _diagnose_train_step(train_step) -> str | None:
+    from exercises.ex01 import not_a_function
+
+    problem = not_a_function(train_step, "train_step")
+    if problem:
+        return problem
+    try:
+        w, b = _weights_after(train_step)
+    except Exception as error:
+        return f"a step on a Linear(3, 1) model raised {type(error).__name__}: {error}"
+    right_w, right_b = _expected_weights()
+    if np.allclose(w, right_w, rtol=1e-9) and np.allclose(b, right_b, rtol=1e-9):
+        return None
+    said = f"after three steps the weight is {np.round(w, 4).tolist()}"
+    if np.allclose(w, _W0) and np.allclose(b, _B0):
+        return (
+            f"{said}: it never moved, so step() found no gradients. Is something clearing "
+            "them between backward() and step()?"
+        )
+    bad_w, _ = _weights_after(_accumulating_step)
+    if np.allclose(w, bad_w, rtol=1e-9):
+        return (
+            f"{said}, the same as the buggy step: from the second batch on, step() still "
+            "uses the gradients of the earlier batches."
+        )
+    return f"{said}, expected {np.round(right_w, 4).tolist()}."
 
 
 EXERCISES = {
@@ -91,8 +126,8 @@ EXERCISES = {
     ),
     "07.4": Exercise(
         question="A corrected train_step(model, opt, xb, yb)",
-        is_right=_is_working_train_step,
+        diagnose=_diagnose_train_step,
         hint="backward() ADDS to .grad (notebook 02). What must happen to the gradients of "
-        "the previous step before this step's backward()? (optimizer.zero_grad())",
+        "the previous step before this step's backward()?",
     ),
 }

@@ -18,7 +18,9 @@ The loss is -log(0.787) = 0.2395 (the same as log(1 + 2 e^-2)).
 07.4: the step never clears the gradients. ``backward()`` adds into ``.grad``,
 so from the second step on ``opt.step()`` uses the sum of this batch's gradient
 and of every earlier one. Clear them before ``backward()`` (or right after
-``step()``): one added line, ``opt.zero_grad()``.
+``step()``): one added line, ``opt.zero_grad()``. (Clearing them *between*
+``backward()`` and ``step()`` is the other classic slip: then the step finds
+no gradient at all, and the weights never move.)
 """
 
 from minitensor.nn import functional as F

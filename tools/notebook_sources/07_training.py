@@ -121,12 +121,11 @@ print("nodes in the scalar graph:", len(topological_order([total])))
 #   move fast and the later ones settle.
 #
 # The loop stops as soon as every point is classified right. The progress bar (from
-# `minitensor.data.progress`, a thin wrapper around `tqdm`) shows the loss as it goes;
-# its text changes with the speed of your computer, so the tests ignore this cell's output.
+# `minitensor.data.progress`, a thin wrapper around `tqdm`) shows the loss as it goes, and
+# the last line prints the bar as it finished. Its times change with the speed of your
+# computer.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (a progress bar: its timings differ on every run)
+# %% tags=["nbval-ignore-output"]
 history = []
 bar = progress(range(100), desc="scalar MLP")
 for step in bar:
@@ -141,6 +140,7 @@ for step in bar:
     for p in model.parameters():
         p.data -= lr * p.grad
 bar.close()
+print(bar)
 
 # %% [markdown]
 # The result (this cell prints the same on every computer):
@@ -148,6 +148,24 @@ bar.close()
 # %%
 print(f"stopped after {len(history) - 1} steps")
 print(f"loss {history[-1][0]:.4f}, training accuracy {history[-1][1]:.0%}")
+
+# %% [markdown]
+# ### The loss, step by step
+#
+# `history` recorded the loss and the accuracy at every step. The loss falls fast at first,
+# while the big mistakes are fixed, then slowly, with a few bumps: a step of the full size
+# `lr` can overshoot.
+
+# %%
+fig, ax_loss = plt.subplots(figsize=(6, 3), dpi=90)
+ax_loss.plot([h[0] for h in history], marker=".")
+ax_loss.set_xlabel("step")
+ax_loss.set_ylabel("loss (hinge + L2)")
+ax_acc = ax_loss.twinx()
+ax_acc.plot([100 * h[1] for h in history], color="tab:green", marker=".")
+ax_acc.set_ylabel("training accuracy (%)", color="tab:green")
+plt.tight_layout()
+plt.show()
 
 # %% [markdown]
 # ## What did it learn?
@@ -239,15 +257,13 @@ loss, _ = tensor_loss(net)
 print("nodes in the tensor graph:", len(topological_order([loss.grad_fn])))
 
 # %% [markdown]
-# The time of one forward and backward pass shows the same thing. Your numbers will differ
-# (so the tests ignore them), but expect the tensor step to be tens to hundreds of times
+# The time of one forward and backward pass shows the same thing. Your numbers will differ,
+# but expect the tensor step to be tens to hundreds of times
 # faster. And the gap grows with the data: ten times more points make the scalar step ten
 # times slower (ten times more nodes), while the tensor step stays about as fast (the same
 # 36 nodes, each working on longer arrays).
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (timings depend on the computer)
+# %% tags=["nbval-ignore-output"]
 import time
 
 start = time.perf_counter()
@@ -328,6 +344,21 @@ for ax, image, label in zip(axes, train_images[:10], train_labels[:10]):
 plt.show()
 
 # %% [markdown]
+# ## Minibatches
+#
+# With 1,437 training pictures we do not compute the loss on all of them for every step.
+# PyTorch's tools for this, under the same names: `TensorDataset(X, y)` pairs each picture
+# with its label, and `DataLoader(..., batch_size=64, shuffle=True)` shuffles the pairs anew
+# at every pass and hands them out 64 at a time; each batch gives one step. One pass over
+# all batches is an **epoch** (23 steps here).
+
+# %%
+loader = DataLoader(TensorDataset(X_train, y_train), batch_size=64, shuffle=True)
+xb, yb = next(iter(loader))
+print("batches per epoch:", len(loader))
+print("one batch:", xb.shape, yb.shape, "  its first labels:", yb[:8].tolist())
+
+# %% [markdown]
 # ## Ten classes: scores and cross-entropy
 #
 # The network now outputs **10 scores** (called *logits*), one per digit; the prediction is
@@ -345,21 +376,6 @@ digit_net = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
 print(digit_net)
 
 # %% [markdown]
-# ## Minibatches
-#
-# With 1,437 training pictures we do not compute the loss on all of them for every step.
-# PyTorch's tools for this, under the same names: `TensorDataset(X, y)` pairs each picture
-# with its label, and `DataLoader(..., batch_size=64, shuffle=True)` shuffles the pairs anew
-# at every pass and hands them out 64 at a time; each batch gives one step. One pass over
-# all batches is an **epoch** (23 steps here).
-
-# %%
-loader = DataLoader(TensorDataset(X_train, y_train), batch_size=64, shuffle=True)
-xb, yb = next(iter(loader))
-print("batches per epoch:", len(loader))
-print("one batch:", xb.shape, yb.shape, "  its first labels:", yb[:8].tolist())
-
-# %% [markdown]
 # ## Training
 #
 # The optimizer is `optim.Adam`, which adapts the step size of every weight to the size of
@@ -369,9 +385,7 @@ print("one batch:", xb.shape, yb.shape, "  its first labels:", yb[:8].tolist())
 # backward will follow, so no graph is needed), and with the model in evaluation mode
 # (`eval()`, which matters for layers like dropout; we have none, but it is the habit).
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (a progress bar: its timings differ on every run)
+# %% tags=["nbval-ignore-output"]
 opt = optim.Adam(digit_net.parameters(), lr=3e-3)
 train_losses, test_accuracies = [], []
 
@@ -392,6 +406,8 @@ for _ in bar:
         predictions = digit_net(X_test).argmax(dim=1)
     test_accuracies.append((predictions == y_test).float().mean().item())
     bar.set_postfix(loss=f"{train_losses[-1]:.3f}", test_accuracy=f"{test_accuracies[-1]:.1%}")
+bar.close()
+print(bar)
 
 # %% [markdown]
 # The result, on the 360 test digits:
@@ -446,8 +462,13 @@ plt.show()
 #   does the hard part; the loop is four lines.
 # * The scalar engine and the tensor API run the same algorithm. Tensors put many numbers in
 #   one graph node, so the graph stays small and the arithmetic runs in compiled code.
-# * The tensor code above is PyTorch's: replace `minitensor` by `torch` (and the `data`
-#   helpers by `torch.utils.data`) and it runs. Notebook 08 runs it on a GPU.
+# * The tensor code above is PyTorch's: replace `minitensor` by `torch` and it runs
+#   (`nn`, `optim`, `TensorDataset` and `DataLoader` have the same names there, the last two
+#   in `torch.utils.data`). Three helpers are minitensor's own, and a PyTorch user writes
+#   them with other libraries: the data come from scikit-learn (`sklearn.datasets.make_moons`,
+#   and `load_digits` with `train_test_split` and `StandardScaler` for the digits), and the
+#   progress bar is `tqdm` itself (`from tqdm.auto import tqdm`). Notebook 08 runs the
+#   training on a GPU.
 #
 # ## Exercises
 #

@@ -20,7 +20,8 @@ import time
 import minitensor as mt
 from minitensor import nn, optim
 from minitensor.nn import functional as F
-from minitensor.data import batches, load_digits_split
+from minitensor.data import load_digits_split
+from minitensor.utils.data import DataLoader, TensorDataset
 
 # %% [markdown]
 # ## What is a device?
@@ -43,12 +44,10 @@ print(mt.device("cuda"), "|", mt.device("cuda:1"), "|", repr(mt.device("cuda", 0
 # installed and finds a GPU. The usual pattern picks the GPU when there is one and the CPU
 # otherwise; everything after that is written once, with `device`.
 #
-# The answer depends on your computer, so the tests ignore this cell's output. Without a GPU,
-# asking for `"cuda"` gives PyTorch's `AssertionError`, plus a hint on how to get one.
+# The answer depends on your computer. Without a GPU, asking for `"cuda"` gives PyTorch's
+# `AssertionError`, plus a hint on how to get one.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (the answer depends on the computer)
+# %% tags=["nbval-ignore-output"]
 print("GPU available:", mt.cuda.is_available(), "  GPUs:", mt.cuda.device_count())
 device = "cuda" if mt.cuda.is_available() else "cpu"
 print("this notebook trains on:", device)
@@ -120,8 +119,10 @@ print(mt.zeros(3).to(g))
 # %% [markdown]
 # ## Every operation runs where its inputs are
 #
-# There is no global "use the GPU" switch. An operation looks at the device of its inputs,
-# computes there, and puts its result there. Gradients too: `backward()` runs each step of
+# An operation looks at the device of its inputs, computes there, and puts its result
+# there. minitensor has no global "use the GPU" switch (PyTorch has one for where *new*
+# tensors are made, `torch.set_default_device`, but the rule for operations is the same).
+# So the device of the inputs decides. Gradients too: `backward()` runs each step of
 # the chain rule on the device of the tensors involved, so `w.grad` lives where `w` does.
 
 # %%
@@ -196,9 +197,10 @@ del g, w, loss, layer
 # %% [markdown]
 # ## The same training, on `device`
 #
-# Here is the digits training of notebook 07, written as a function of the device. Compare it
-# with 07: the only new lines move the data and the model to `device` at the start. The data
-# is moved **once**, not batch by batch, and `batches` then cuts its batches on that device.
+# Here is the digits training of notebook 07, written as a function of the device: the same
+# `TensorDataset` and `DataLoader`, the same `train()` and `eval()`, the same loop. The new
+# lines, marked `# new`, move the data and the model to `device` at the start. The data is
+# moved **once**, not batch by batch, so the `DataLoader` cuts its batches on that device.
 
 
 # %%
@@ -206,18 +208,21 @@ def train_digits(device, epochs=15):
     """Notebook 07's digits MLP, trained on `device`; returns the test predictions."""
     X_train, X_test, y_train, y_test = load_digits_split(test_fraction=0.2, seed=0)
     X_train, y_train = X_train.to(device), y_train.to(device)  # new: move the data, once
-    X_test, y_test = X_test.to(device), y_test.to(device)
+    X_test, y_test = X_test.to(device), y_test.to(device)  # new
+    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=64, shuffle=True)
 
     mt.manual_seed(0)
     model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
     model.to(device)  # new: move the model
     opt = optim.Adam(model.parameters(), lr=3e-3)
     for _ in range(epochs):
-        for xb, yb in batches(X_train, y_train, batch_size=64):
+        model.train()
+        for xb, yb in loader:
             loss = F.cross_entropy(model(xb), yb)
             opt.zero_grad()
             loss.backward()
             opt.step()
+    model.eval()
     with mt.no_grad():
         predictions = model(X_test).argmax(dim=1)
     return predictions, y_test
@@ -225,27 +230,40 @@ def train_digits(device, epochs=15):
 
 # %% [markdown]
 # Train on the device picked above (the GPU if there is one). The time depends on the
-# computer, so the tests ignore this cell's output.
+# computer.
 #
 # Do not expect a big speed-up from a GPU on *this* model: its matrices are tiny (64 × 128),
 # and every GPU operation has a fixed cost of a few microseconds to start, which is all the
 # time such a small product takes on the CPU. A GPU pays off when each operation has
 # millions of numbers to work on.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (the device and the time depend on the computer)
+# %% tags=["nbval-ignore-output"]
 start = time.perf_counter()
 predictions, y_test = train_digits(device)
 correct = int((predictions == y_test).sum().item())
 print(f"trained on {device} in {time.perf_counter() - start:.1f} s: {correct}/{len(y_test)} right")
 
 # %% [markdown]
-# The result, in a form that is the same on both kinds of computer. Why not the exact count?
-# A GPU adds up the terms of a matrix product in another order than the CPU, and float32
-# addition is not exactly associative: the last digits differ, and after 345 training steps
-# the weights differ a little. On the CPU you get exactly notebook 07's count; a GPU may
-# differ by a digit or two.
+# ### The same count as notebook 07?
+#
+# On the CPU this is notebook 07's training exactly: the same data, the same seed, the same
+# shuffles, the same arithmetic in the same order. So it must find the same number of right
+# answers as notebook 07 did. The next cell trains on the CPU (or reuses the run above,
+# if that was on the CPU) and prints the count: compare it with 07's.
+
+# %%
+if device == "cpu":
+    cpu_correct = correct
+else:
+    cpu_predictions, cpu_labels = train_digits("cpu")
+    cpu_correct = int((cpu_predictions == cpu_labels).sum().item())
+print(f"on the CPU: {cpu_correct}/{len(y_test)} right, {cpu_correct / len(y_test):.1%}")
+
+# %% [markdown]
+# A GPU may differ by a digit or two. It adds up the terms of a matrix product in another
+# order than the CPU, and float32 addition is not exactly associative: the last digits
+# differ, and after 345 training steps the weights differ a little. In a form that holds on
+# both kinds of computer:
 
 # %%
 accuracy = correct / len(y_test)
@@ -275,9 +293,7 @@ def time_matmul(device, n=4096):
     return time.perf_counter() - start
 
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-# (timings, and only where there is a GPU)
+# %% tags=["nbval-ignore-output"]
 if mt.cuda.is_available():
     cpu_seconds, gpu_seconds = time_matmul("cpu"), time_matmul("cuda")
     print(f"4096x4096 matmul: cpu {cpu_seconds * 1000:.0f} ms, cuda {gpu_seconds * 1000:.1f} ms")
@@ -343,14 +359,31 @@ check("08.2", answer)
 # each batch to the GPU:
 #
 # ```python
-# for xb, yb in batches(X_train, y_train, batch_size=64):
+# loader = DataLoader(TensorDataset(X_train, y_train), batch_size=64, shuffle=True)
+# for xb, yb in loader:
 #     xb, yb = xb.to("cuda"), yb.to("cuda")
 #     ...
 # ```
 #
 # How many copies from the CPU to the GPU does one epoch make? (`train_digits` above makes
-# 2 for the whole training.)
+# 4 for the whole training: the two training tensors and the two test tensors, once.)
 
 # %%
 answer = ...  # a whole number
 check("08.3", answer)
+
+# %% [markdown]
+# **08.4** (write a function) A batch is often more than one tensor: a tuple `(xb, yb)`, a
+# dict of named inputs, or a mix with plain numbers. Write `to_device(batch, device)`: the
+# same structure with every tensor moved to `device`. Tuples, lists and dicts (nested too)
+# keep their kind and their keys; anything that is not a tensor (a number, a string) stays
+# as it is. The check moves batches of several shapes to the stand-in GPU of this notebook
+# and looks at every tensor it gets back.
+
+
+# %%
+def to_device(batch, device): ...  # your code
+
+
+answer = ...  # your answer: the function to_device
+check("08.4", answer)
