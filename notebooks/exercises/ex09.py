@@ -6,18 +6,41 @@ import minitensor as mt
 from exercises import Exercise, close
 
 
-def _is_working_sgd_step(sgd_step) -> bool:
-    """Run the student's function on a small problem and check what it did."""
-    start, lr = [1.0, -2.0], 0.1
-    w = mt.tensor(start, requires_grad=True)
-    (w * w).sum().backward()  # w.grad = 2 w
-    sgd_step(w, lr)
-    expected = [value - lr * 2 * value for value in start]
-    values_ok = all(
-        math.isclose(got, want, rel_tol=1e-6) for got, want in zip(w.tolist(), expected)
-    )
-    grad_cleared = w.grad is None or not w.grad.any().item()
-    return values_ok and grad_cleared and w.is_leaf and w.requires_grad
+def _diagnose_sgd_step(sgd_step) -> str | None:
+    """Run the student's function on small problems and say what it did wrong."""
+    from exercises.ex01 import not_a_function
+
+    problem = not_a_function(sgd_step, "sgd_step")
+    if problem:
+        return problem
+    for start, lr in [([1.0, -2.0], 0.1), ([3.0], 0.5), ([0.5, 0.0, -1.5], 0.0)]:
+        w = mt.tensor(start, requires_grad=True)
+        (w * w).sum().backward()  # w.grad = 2 w
+        try:
+            sgd_step(w, lr)
+        except RuntimeError as error:
+            if "in-place operation" in str(error):
+                return (
+                    "the update raised the error of mistake 5 (a leaf that requires grad "
+                    "used in an in-place operation). Which block tells autograd not to "
+                    "record it?"
+                )
+            return f"for w = {start}, lr = {lr} it raised RuntimeError: {error}"
+        except Exception as error:
+            return f"for w = {start}, lr = {lr} it raised {type(error).__name__}: {error}"
+        expected = [value - lr * 2 * value for value in start]
+        if not all(math.isclose(g, e, rel_tol=1e-6) for g, e in zip(w.tolist(), expected)):
+            if lr != 0 and all(math.isclose(g, v) for g, v in zip(w.tolist(), start)):
+                return (
+                    f"for w = {start}, lr = {lr}, the caller's w did not change. "
+                    "w = w - ... makes a new tensor, known only inside your function."
+                )
+            return f"for w = {start}, lr = {lr}, w became {w.tolist()}, expected {expected}."
+        if w.grad is not None and w.grad.any().item():
+            return f"for w = {start}, w.grad is still {w.grad.tolist()}: clear it after the step."
+        if not (w.is_leaf and w.requires_grad):
+            return "afterwards w is no longer a leaf that requires grad."
+    return None
 
 
 EXERCISES = {
@@ -28,9 +51,9 @@ EXERCISES = {
     ),
     "09.2": Exercise(
         question="A working sgd_step(w, lr): w -= lr * w.grad in place, then clear w.grad",
-        is_right=_is_working_sgd_step,
-        hint="Put the update inside `with mt.no_grad():` (mistake 5), and keep w the same "
-        "tensor: update it in place (-=), do not make a new one with w = w - ...",
+        diagnose=_diagnose_sgd_step,
+        hint="Mistake 5 shows how to update a weight without autograd recording it; keep w "
+        "the same tensor (update it in place) and clear its gradient afterwards.",
     ),
     "09.3": Exercise(
         question="Does y = x.exp(); y.add_(1); y.sum().backward() raise?",

@@ -300,6 +300,46 @@ loss.backward()
 print(w.grad)
 
 # %% [markdown]
+# ## 11. Changing a tensor through `.data`
+#
+# Old PyTorch code often writes `.data` where `detach()` is meant: both give the same numbers
+# without the graph. The difference shows when the numbers are changed **in place**.
+#
+# `sigmoid` saves its output for backward ($\sigma' = \sigma(1 - \sigma)$). Zeroing that
+# output through `.data` is invisible to autograd: the version counter of mistake 4 does not
+# move, and the backward pass computes with the zeros, **silently**. The right gradient here
+# is $\sigma(x)(1 - \sigma(x))$, about [0.197, 0.105]:
+
+# %%
+x = mt.tensor([1.0, 2.0], requires_grad=True)
+s = mt.sigmoid(x)
+s.data.zero_()
+s.sum().backward()
+print("x.grad after a change through .data:", x.grad, "(wrong, and no error)")
+
+# %% [markdown]
+# The same change through `detach()` is seen: the detached tensor shares the version counter
+# with `s`, so the backward pass refuses to use the modified numbers.
+
+# %% tags=["raises-exception"]
+x = mt.tensor([1.0, 2.0], requires_grad=True)
+s = mt.sigmoid(x)
+s.detach().zero_()
+s.sum().backward()
+
+# %% [markdown]
+# **Fix.** Use `detach()`, never `.data`, to take the numbers out of a graph: a mistake then
+# raises an error instead of giving a wrong gradient. And to change a tensor that backward
+# still needs, work on a copy (`s.detach().clone()`).
+
+# %%
+x = mt.tensor([1.0, 2.0], requires_grad=True)
+s = mt.sigmoid(x)
+zeros = s.detach().clone().zero_()
+s.sum().backward()
+print(x.grad)
+
+# %% [markdown]
 # ## Exercises
 #
 # Replace `...` with your answer and run the cell. Worked solutions are in
@@ -321,10 +361,11 @@ answer = ...  # a number
 check("09.1", answer)
 
 # %% [markdown]
-# **09.2** Fix the bug: write a function `sgd_step(w, lr)` that does one step of gradient
-# descent on a leaf `w` whose `.grad` is filled in (`w` becomes `w - lr * w.grad`, in
-# place) and then clears the gradient, without any error. `w` must still be a leaf that
-# requires grad afterwards. Pass the function itself as the answer.
+# **09.2** (write a function) Fix the bug: write a function `sgd_step(w, lr)` that does one
+# step of gradient descent on a leaf `w` whose `.grad` is filled in (`w` becomes
+# `w - lr * w.grad`, in place) and then clears the gradient, without any error. `w` must
+# still be a leaf that requires grad afterwards. Pass the function itself as the answer:
+# the check runs it on several tensors and learning rates.
 
 
 # %%
