@@ -158,9 +158,35 @@ def _cupy_backend() -> ArrayBackend | None:
         device=None,  # CuPy's current device
         from_host=cupy.asarray,
         to_host=cupy.asnumpy,
-        index_add=cupyx.scatter_add,
+        index_add=_widened(cupyx.scatter_add, cupy_namespace),
         memory_info=memory_info,
     )
+
+
+# The dtypes CuPy's scatter_add (cupy.add.at) can add in.
+_SCATTER_ADD_DTYPES = ("int32", "int64", "float16", "float32", "float64", "uint32", "uint64")
+
+
+def _widened(scatter_add, xp):
+    """``index_add`` for every dtype, from a ``scatter_add`` that knows only some.
+
+    Small integers and bools are added in a 32-bit integer copy and cast
+    back: the same result (casting back wraps around as adding in the small
+    type would, and any nonzero count is True).
+    """
+    wider = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32",
+             "uint16": "uint32"}  # fmt: skip
+
+    def index_add(out, index, values):
+        name = str(out.dtype).rsplit(".", 1)[-1]  # "int8" (CuPy) or "array_api_strict.int8"
+        if name not in wider:
+            scatter_add(out, index, xp.astype(values, out.dtype))
+            return
+        wide = xp.astype(out, getattr(xp, wider[name]))
+        scatter_add(wide, index, xp.astype(values, wide.dtype))
+        out[...] = xp.astype(wide, out.dtype)
+
+    return index_add
 
 
 def _standin_backend() -> ArrayBackend:
@@ -170,9 +196,12 @@ def _standin_backend() -> ArrayBackend:
     gpu = xs.Device("device1")
     host = xs.Device("CPU_DEVICE")
 
-    def index_add(out, index, values):
+    def scatter_add(out, index, values):
         # array_api_strict has no scatter-add; do it on the host and copy back
-        # into `out` in place, as CuPy's scatter_add would on the device.
+        # into `out` in place, as CuPy's scatter_add would on the device,
+        # refusing the dtypes CuPy refuses.
+        if str(out.dtype).rsplit(".", 1)[-1] not in _SCATTER_ADD_DTYPES:
+            raise TypeError(f"cupy.add.at only supports {', '.join(_SCATTER_ADD_DTYPES)}")
         host_out = np.asarray(out.to_device(host))
         np.add.at(host_out, _host_index(index), np.asarray(values.to_device(host)))
         out[...] = xs.asarray(host_out, device=gpu)
@@ -190,7 +219,7 @@ def _standin_backend() -> ArrayBackend:
         device=gpu,
         from_host=lambda a: xs.asarray(a, device=gpu),
         to_host=lambda a: np.asarray(a.to_device(host)),
-        index_add=index_add,
+        index_add=_widened(scatter_add, xs),
         memory_info=lambda: (_STANDIN_MEMORY, _STANDIN_MEMORY, 0, 0),
     )
 

@@ -108,14 +108,13 @@ def _scatter(xp, region, indices, value, device):
     keep = _last_occurrences(xp, _address(indices, region.shape))
     keep = xp.reshape(keep, (1,) * place + keep.shape + (1,) * (len(size) - place - keep.ndim))
     keep = xp.broadcast_to(keep, size)
-    work = xp.int8 if region.dtype == xp.bool else region.dtype  # (CuPy cannot add bools)
-    value = xp.astype(xp.broadcast_to(value, size), work)
-    added = xp.zeros(region.shape, dtype=work, device=region.device)
+    value = xp.astype(xp.broadcast_to(value, size), region.dtype)
+    added = xp.zeros(region.shape, dtype=region.dtype, device=region.device)
     index_add(added, full, xp.where(keep, value, xp.zeros_like(value)))
     hit = xp.zeros(region.shape, dtype=xp.int8, device=region.device)
     index_add(hit, full, xp.astype(keep, xp.int8))
     hit = hit > 0
-    return xp.where(hit, xp.astype(added, region.dtype), region), hit
+    return xp.where(hit, added, region), hit
 
 
 def setitem(x, index, value):
@@ -193,6 +192,8 @@ def _fitted_value(value, plan):
 def _last_occurrences(xp, address):
     """True for each position whose address does not appear again later."""
     flat = xp.reshape(address, (-1,))
+    if flat.shape[0] == 0:  # nothing is written (an all-False mask)
+        return xp.astype(address, xp.bool)
     order = xp.argsort(flat, stable=True)  # equal addresses end up together, in order
     ordered = xp.take(flat, order)
     last = xp.concat(
