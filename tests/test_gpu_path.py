@@ -56,5 +56,5 @@ def test_the_standin_refuses_to_scatter_add_small_integers_as_cupy_does(monkeypa
     monkeypatch.setattr(backend, "_widened", lambda scatter_add, xp: scatter_add)
     with gpu():  # (a fresh stand-in, built with the raw scatter-add)
         x = mt.zeros(3, dtype=mt.int8, device="cuda")
-        with pytest.raises(TypeError, match="cupy.add.at only supports int32, int64, float16"):
+        with pytest.raises(TypeError, match=r"cupy\.add\.at only supports int32, int64, float16"):
             x[mt.tensor([0, 0], device="cuda")] = 1
