@@ -16,11 +16,18 @@ Each notebook is written as a plain Python file in "percent" format in
 ``python -m tools.build_notebooks [NAMES...]`` turns each source into
 ``notebooks/<name>.ipynb``, executes it top to bottom in a fresh kernel (from
 the notebooks folder, as JupyterLab would) and stores it with its outputs,
-so nbval can compare a new run with them. Widget state is not stored.
+so nbval can compare a new run with them.
+
+The widgets' state is stored too (in the notebook's metadata, as JupyterLab's
+"Save Widget State" does), so that a notebook opened before it is run shows each
+widget (a stepper, a progress bar) as it was at the end of the run, instead of
+"Error displaying widget: model not found". Its model ids are renumbered so that
+rebuilding a notebook does not change them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -31,6 +38,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "tools" / "notebook_sources"
 NOTEBOOKS = ROOT / "notebooks"
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+MAX_BYTES = 1_000_000  # a stored notebook stays small enough to review and download
 
 _MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
 
@@ -102,7 +112,7 @@ def execute(nb: nbformat.NotebookNode) -> None:
         timeout=600,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS)}},
-        store_widget_state=False,
+        store_widget_state=True,
     )
     client.execute()
 
@@ -122,15 +132,30 @@ def _strip_machine_paths(nb: nbformat.NotebookNode) -> None:
                 output["traceback"] = [line.replace(prefix, "") for line in output["traceback"]]
 
 
+def _stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The same model ids in every build (the kernel makes random ones): one per widget,
+    from the notebook's name and the widget's place in the stored state."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    new_ids = {
+        old: hashlib.sha256(f"{name}/{number}".encode()).hexdigest()[:32]
+        for number, old in enumerate(state)
+    }
+    text = re.sub(r"\b[0-9a-f]{32}\b", lambda m: new_ids.get(m[0], m[0]), nbformat.writes(nb))
+    return nbformat.reads(text, as_version=4)
+
+
 def build(name: str) -> Path:
     source = SOURCES / f"{name}.py"
     nb = to_notebook(parse_source(source.read_text()))
     _strip_ids(nb)
     execute(nb)
     _strip_machine_paths(nb)
-    nb.metadata.pop("widgets", None)
+    nb = _stable_widget_ids(nb, name)
+    text = nbformat.writes(nb) + "\n"
+    if len(text.encode()) > MAX_BYTES:
+        raise RuntimeError(f"{name}.ipynb would be {len(text.encode()):,} bytes (> {MAX_BYTES:,})")
     target = NOTEBOOKS / f"{name}.ipynb"
-    target.write_text(nbformat.writes(nb) + "\n")
+    target.write_text(text)
     return target
 
 

@@ -54,11 +54,25 @@ STARTUP_SECONDS = 90
 
 
 class LabServer:
-    """A JupyterLab server serving ``root_dir``; ``work_dir`` holds its private state."""
+    """A JupyterLab server serving ``root_dir``; ``work_dir`` holds its private state.
 
-    def __init__(self, root_dir: Path, work_dir: Path):
+    ``user_settings`` are written as the user's settings (by plugin); ``app_settings``
+    is a folder to read ``overrides.json`` from instead of the environment's
+    ``share/jupyter/lab/settings`` (the project's overrides, as installed).
+    """
+
+    def __init__(
+        self,
+        root_dir: Path,
+        work_dir: Path,
+        *,
+        user_settings: dict | None = None,
+        app_settings: Path | None = None,
+    ):
         self.root_dir = root_dir
         self.work_dir = work_dir
+        self.user_settings = LAB_SETTINGS if user_settings is None else user_settings
+        self.app_settings = app_settings
         self.token = secrets.token_hex(16)
         self.log_path = work_dir / "jupyterlab.log"
         self.env = self._environment()
@@ -80,7 +94,7 @@ class LabServer:
             path = self.work_dir / folder
             path.mkdir(parents=True, exist_ok=True)
             env[name] = str(path)
-        for plugin, values in LAB_SETTINGS.items():
+        for plugin, values in self.user_settings.items():
             path = self.work_dir / "settings" / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
@@ -107,6 +121,8 @@ class LabServer:
             # window.jupyterapp lets the tests read the notebook model (output types, tags).
             "--LabApp.expose_app_in_browser=True",
         ]
+        if self.app_settings is not None:
+            command.append(f"--LabApp.app_settings_dir={self.app_settings}")
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.work_dir
