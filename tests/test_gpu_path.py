@@ -58,3 +58,72 @@ def test_the_standin_refuses_to_scatter_add_small_integers_as_cupy_does(monkeypa
         x = mt.zeros(3, dtype=mt.int8, device="cuda")
         with pytest.raises(TypeError, match=r"cupy\.add\.at only supports int32, int64, float16"):
             x[mt.tensor([0, 0], device="cuda")] = 1
+
+
+# --------------------------------------------------------------------------
+# Special values: the same on every backend, whatever its own rules
+# --------------------------------------------------------------------------
+
+SPECIAL = [0.0, -0.0, float("inf"), float("-inf"), float("nan"), -1.0, -2.5, 0.5, 1.0, 2.0]
+EXPONENTS = [0.5, 1.5, -1, -1.0, 2, 3, -2, -0.5, 0, 1, 2.5, -1.5, 3.0, -3, 5, 0.25, -0.25]
+
+
+@pytest.fixture
+def cuda_like_standin(monkeypatch):
+    """The stand-in, with CuPy's habits where they differ from NumPy's.
+
+    CUDA's max may return +0.0 for max(-0.0, 0.0), and CuPy's pow takes no
+    shortcut (NumPy's takes sqrt for ``** 0.5``, giving nan for -inf).
+    """
+    import array_api_strict as xs
+
+    maximum, pow_ = xs.maximum, xs.pow
+
+    def cuda_maximum(x1, x2):
+        out = maximum(x1, x2)
+        return xs.where(out == 0, xs.abs(out), out)
+
+    def cuda_pow(x1, x2):  # an exponent array as large as x1: NumPy's shortcut is off
+        x2 = x2 if hasattr(x2, "shape") else xs.asarray(x2, dtype=x1.dtype, device=x1.device)
+        return pow_(x1, xs.broadcast_to(x2, x1.shape) * xs.ones_like(x1))
+
+    monkeypatch.setattr(xs, "maximum", cuda_maximum)
+    monkeypatch.setattr(xs, "pow", cuda_pow)
+    with gpu():
+        yield "cuda"
+
+
+def _same_bits(ours, theirs) -> None:
+    """Equal values, nan where nan, and the same sign on zeros."""
+    np.testing.assert_array_equal(ours, theirs)
+    zeros = theirs == 0
+    np.testing.assert_array_equal(np.signbit(ours[zeros]), np.signbit(theirs[zeros]))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("k", EXPONENTS)
+def test_power_of_special_values_matches_torch_on_any_backend(device, k, dtype):
+    _check_power(device, k, dtype)
+
+
+@pytest.mark.parametrize("k", EXPONENTS)
+def test_power_of_special_values_does_not_rely_on_the_librarys_pow(cuda_like_standin, k):
+    _check_power(cuda_like_standin, k, "float32")
+
+
+def _check_power(device, k, dtype):
+    theirs = torch.tensor(SPECIAL, dtype=getattr(torch, dtype), requires_grad=True)
+    ours = mt.tensor(SPECIAL, dtype=getattr(mt, dtype), device=device, requires_grad=True)
+    (theirs**k).sum().backward()
+    (ours**k).sum().backward()
+    _same_bits((ours**k).detach().cpu().numpy(), (theirs**k).detach().numpy())
+    ours_grad, their_grad = ours.grad.cpu().numpy(), theirs.grad.numpy()
+    np.testing.assert_allclose(ours_grad, their_grad, rtol=1e-6)  # (rounding aside)
+    zeros = their_grad == 0
+    np.testing.assert_array_equal(np.signbit(ours_grad[zeros]), np.signbit(their_grad[zeros]))
+
+
+def test_relu_keeps_minus_zero_whatever_maximum_returns_on_ties(cuda_like_standin):
+    values = np.array([float("nan"), -0.0, 0.0, -1.0, 2.0, float("-inf")], dtype=np.float32)
+    ours = mt.tensor(values, device=cuda_like_standin).relu().cpu().numpy()
+    _same_bits(ours, torch.tensor(values).relu().numpy())

@@ -132,7 +132,9 @@ def _power_by_number(x, y, k, xp):
     differently from the general power: ``x ** 3`` is ``x * x * x``, ``x ** -2``
     is ``1 / (x * x)``, ``x ** -0.5`` is ``1 / sqrt(x)`` (so ``(-0.0) ** -0.5``
     is -inf, where C's pow gives +inf). Doing the same gives PyTorch's numbers
-    bit for bit. (float16 computes cubes and inverse squares in float32.)
+    bit for bit. (float16 computes cubes and inverse squares in float32.) These
+    choices are written out here, not left to the library: NumPy's pow also
+    takes sqrt for ** 0.5, CuPy's does not.
     """
     dt = _dtypes.from_array_dtype(x.dtype)
     if k == 0:  # x ** 0 is 1 for every x, nan included (and True ** False is True)
@@ -152,9 +154,28 @@ def _power_by_number(x, y, k, xp):
         return x * x * x
     if k == -2:
         return 1 / (x * x)
+    if k == 0.5 and dt != _dtypes.float16:
+        return xp.sqrt(x)  # (so (-0.0) ** 0.5 is -0.0 and (-inf) ** 0.5 nan, as in PyTorch)
     if k == -0.5 and dt != _dtypes.float16:
         return 1 / xp.sqrt(x)
-    return _power(x, y, xp)
+    return _with_c_special_cases(_power(x, y, xp), x, k, xp)
+
+
+def _with_c_special_cases(out, x, k, xp):
+    """``out = x ** k`` with C's (and PyTorch's) values at zero and infinite ``x`` made explicit.
+
+    ``(+-0) ** k`` is 0 for k > 0 and inf for k < 0; ``(+-inf) ** k`` the
+    reverse; for an odd integer k the result keeps the sign of x
+    (``(-0.0) ** 3.0`` is -0.0). Not every GPU's pow follows these rules, so
+    they are written here instead of left to the library.
+    """
+    if not math.isfinite(k):
+        return out  # (x ** inf has rules of its own, left to pow)
+    at_zero, at_inf = (math.inf, 0.0) if k < 0 else (0.0, math.inf)
+    zero, inf = (xp.asarray(v, dtype=x.dtype, device=x.device) for v in (at_zero, at_inf))
+    if float(k).is_integer() and int(k) % 2 == 1:
+        zero, inf = (xp.where(xp.signbit(x), -v, v) for v in (zero, inf))
+    return xp.where(x == 0, zero, xp.where(xp.isinf(x), inf, out))
 
 
 def _power(x, y, xp):

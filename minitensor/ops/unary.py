@@ -243,9 +243,11 @@ class Relu(Function):
         if a.dtype == _dtypes.bool_:
             raise RuntimeError("Boolean inputs not supported for relu")
         ctx.save_result()
-        # maximum (not where(a > 0, ...)): several times quicker, and nan stays nan, as in
-        # PyTorch. On a tie maximum returns its second argument: relu(-0.0) is -0.0, as in PyTorch.
-        return _xp(a).maximum(_xp(a).zeros_like(a._array), a._array)
+        xp, x = _xp(a), a._array
+        # maximum (not where(a > 0, a, 0)): several times quicker, and nan stays nan, as
+        # in PyTorch. But at a = -0.0 it may return either zero (NumPy gives -0.0, CUDA
+        # +0.0), and PyTorch keeps -0.0: so where a is zero, the result is a itself.
+        return xp.where(x == 0, x, xp.maximum(x, xp.zeros_like(x)))
 
     @staticmethod
     def backward(ctx, grad_output):
