@@ -400,8 +400,9 @@ class Stepper:
         self._zoom.observe(lambda change: self._set_full_size(change["new"]), names="value")
         self._status = html("mt-stepper-status")
         # The picture on top, the words below it: both get the notebook's full width.
-        self._graph = html("mt-stepper-graph", width="100%", overflow="auto")
-        self._text = html("mt-stepper-explanation", width="100%")
+        # (No width: the box stretches them to its own, padding included.)
+        self._graph = html("mt-stepper-graph", overflow="auto")
+        self._text = html("mt-stepper-explanation")
         help_text = widgets.HTML(f"<small>{HELP}{QUIZ_HELP if self.predict else ''}</small>")
         help_text.add_class("mt-stepper-help")
         controls = widgets.HBox(
@@ -427,14 +428,14 @@ class Stepper:
 
     def _build_quiz(self, widgets, button, html):
         """The question, one answer box per input (made at each step), Check, the verdict."""
-        self._question = html("mt-stepper-question", width="100%")
+        self._question = html("mt-stepper-question")
         self._answers = widgets.HBox()
         self._answers.add_class("mt-stepper-answers")
         self._check_button = button(
             "Check", "check", "Check your prediction, then run the step", "mt-stepper-check",
             self._check,
         )  # fmt: skip
-        self._verdict = html("mt-stepper-verdict", width="100%")
+        self._verdict = html("mt-stepper-verdict")
         self._score = html("mt-stepper-score")
         quiz_box = widgets.VBox(
             [self._question, widgets.HBox([self._answers, self._check_button, self._score]),
