@@ -20,8 +20,10 @@ $(PY):
 
 # Marker files record which extras are installed; they are redone when the
 # dependencies change.
-$(VENV)/.notebook: pyproject.toml requirements/constraints.txt | $(PY)
+$(VENV)/.notebook: pyproject.toml requirements/constraints.txt lab-settings/overrides.json | $(PY)
 	$(PIP) -e ".[notebook]"
+	@# JupyterLab's settings for the workbook (no news pop-up): see lab-settings/README.md.
+	install -D -m 644 lab-settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 $(VENV)/.test: pyproject.toml requirements/constraints.txt $(VENV)/.notebook
