@@ -14,6 +14,7 @@
 # %%
 import math
 
+import minitensor
 from exercises import check
 
 # %% [markdown]
@@ -185,6 +186,29 @@ Value.__rtruediv__ = lambda self, other: other * self**-1
 # backward walks it in reverse, output first. The output's own gradient is
 # $\partial\,\mathrm{out}/\partial\,\mathrm{out} = 1$.
 #
+# ### Be the engine first
+#
+# Before you write `backward()`, do its work by hand. The stepper below runs minitensor's
+# engine on a small neuron, $o = \tanh(x w + b)$, and before each step asks what the node
+# in gold will send to each of its inputs: its own gradient (already complete) times the
+# local derivative you wrote above. Type a number in each box and press **Check**; a wrong
+# answer shows the product written out, and the score counts your right answers.
+
+# %%
+from minitensor import viz
+
+x = minitensor.Value(2.0, label="x")
+w = minitensor.Value(-0.5, label="w")
+b = minitensor.Value(0.3, label="b")
+xw = x * w
+xw.label = "x*w"
+n = xw + b
+n.label = "n"
+o = n.tanh()
+o.label = "o"
+viz.Stepper(o, predict=True)
+
+# %% [markdown]
 # ### Exercise 21.5: `backward`
 #
 # Write `backward(self)`: build the topological order of the graph below `self` (each
