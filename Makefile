@@ -49,6 +49,14 @@ lint: $(VENV)/.test
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# The device tests (marked "gpu" by tests/conftest.py) on the real GPU through CuPy
+# instead of the CPU stand-in: pip install -e ".[gpu]" first. Fails without a GPU.
+test-gpu: $(VENV)/.test
+	@$(PY) -c "import sys, minitensor; sys.exit(0 if minitensor.cuda.is_available() else \
+		'make test-gpu: no GPU (minitensor finds none through CuPy; see the README)')"
+	MINITENSOR_TEST_GPU=cupy $(PY) -m pytest tests -p no:nbval -o addopts="-ra" -m gpu \
+		--ignore=tests/browser
+
 bench: $(VENV)/.test
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m benchmarks
 

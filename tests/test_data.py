@@ -8,8 +8,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 import minitensor as mt
-from minitensor import backend
 from minitensor.data import batches, load_digits_split, make_moons, progress
+from tests.oracle import gpu
 
 
 def test_make_moons_is_sklearns_as_tensors():
@@ -92,15 +92,12 @@ def test_batches_keep_the_graph_of_a_tensor_that_requires_grad():
 
 
 def test_batches_on_the_gpu_standin():
-    backend.use_standin_gpu()
-    try:
+    with gpu():
         X = mt.arange(6).reshape(6, 1).float().cuda()
         y = mt.arange(6).cuda()
         pairs = list(batches(X, y, batch_size=4, seed=0))
         assert all(xb.is_cuda and yb.is_cuda for xb, yb in pairs)
         assert sorted(v for _, yb in pairs for v in yb.tolist()) == list(range(6))
-    finally:
-        backend.use_standin_gpu(False)
 
 
 def test_progress_wraps_tqdm():

@@ -10,19 +10,20 @@ import pytest
 import torch
 
 import minitensor as mt
-from minitensor import backend
+from tests.oracle import gpu as oracle_gpu
+from tests.oracle import on_real_gpu
 
 
-@pytest.fixture
-def gpu():
-    backend.use_standin_gpu()
-    try:
+@pytest.fixture(name="gpu")
+def gpu_fixture():
+    """ "cuda": the stand-in, or the real GPU under make test-gpu (see tests/oracle.py)."""
+    with oracle_gpu():
         yield
-    finally:
-        backend.use_standin_gpu(False)
 
 
 def test_without_a_gpu_cuda_is_unavailable_and_says_why():
+    if on_real_gpu():
+        pytest.skip("this machine has a GPU")
     assert mt.cuda.is_available() is False and mt.cuda.device_count() == 0
     for make in (
         lambda: mt.tensor([1.0], device="cuda"),

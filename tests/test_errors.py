@@ -8,7 +8,7 @@ import torch
 from oracle import assert_same_error
 
 import minitensor as mt
-from minitensor import backend
+from tests.oracle import gpu as oracle_gpu
 
 # The mistakes students make most with the tensor core, written once for both libraries:
 # each runs in minitensor and in torch, and both must raise the same type with the same
@@ -150,8 +150,7 @@ def test_wrong_gradient_shape_from_a_function():
 
 
 def test_mixed_devices_fail_clearly():
-    backend.use_standin_gpu()
-    try:
+    with oracle_gpu():
         gpu, cpu = mt.ones(2, device="cuda"), mt.ones(2)
         for operation in (lambda: gpu + cpu, lambda: cpu * gpu, lambda: gpu @ cpu):
             with pytest.raises(RuntimeError) as error:
@@ -164,5 +163,3 @@ def test_mixed_devices_fail_clearly():
             gpu.numpy()
         with pytest.raises(RuntimeError, match=r"^attempting to assign a gradient with device"):
             mt.ones(2, requires_grad=True).grad = gpu
-    finally:
-        backend.use_standin_gpu(False)

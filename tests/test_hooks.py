@@ -427,10 +427,9 @@ def test_hook_moving_the_gradient_to_another_device_is_refused():
     # PyTorch's check (check_variable_result in torch/csrc/autograd/python_hook.cpp)
     # compares the tensor types, which include the device: "was torch.cuda.FloatTensor
     # got torch.FloatTensor". No GPU here for PyTorch: the stand-in plays the GPU.
-    from minitensor import backend
+    from tests.oracle import gpu
 
-    backend.use_standin_gpu()
-    try:
+    with gpu():
         x = mt.tensor(X, device="cuda", requires_grad=True)
         x.register_hook(lambda g: g.cpu())
         with pytest.raises(RuntimeError) as error:
@@ -439,8 +438,6 @@ def test_hook_moving_the_gradient_to_another_device_is_refused():
             "hook '<lambda>' has changed the type of value "
             "(was minitensor.cuda.FloatTensor got minitensor.FloatTensor)"
         )
-    finally:
-        backend.use_standin_gpu(False)
 
 
 # --- the engine and the stepper ------------------------------------------------

@@ -15,8 +15,9 @@ import pytest
 import torch
 
 import minitensor as mt
-from minitensor import backend, nn
+from minitensor import nn
 from minitensor.nn import functional as F
+from tests.oracle import gpu as oracle_gpu
 
 # --------------------------------------------------------------------------
 # Helpers
@@ -62,12 +63,11 @@ def close(a, b, rtol=1e-5, atol=1e-6):
     return True
 
 
-@pytest.fixture
-def gpu():
-    """The array_api_strict stand-in for "cuda" (tests the GPU path on the CPU)."""
-    backend.use_standin_gpu()
-    yield "cuda"
-    backend.use_standin_gpu(False)
+@pytest.fixture(name="gpu")
+def gpu_fixture():
+    """ "cuda": the stand-in, or the real GPU under make test-gpu (see tests/oracle.py)."""
+    with oracle_gpu():
+        yield "cuda"
 
 
 def mlp():
@@ -752,9 +752,8 @@ def _as_float(array):
 @pytest.fixture(params=["cpu", "cuda"])
 def device(request):
     if request.param == "cuda":
-        backend.use_standin_gpu()
-        yield "cuda"
-        backend.use_standin_gpu(False)
+        with oracle_gpu():
+            yield "cuda"
     else:
         yield "cpu"
 

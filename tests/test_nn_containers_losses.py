@@ -15,7 +15,7 @@ import torch
 import minitensor as mt
 from minitensor import nn
 from minitensor.nn import functional as F
-from tests.oracle import compare, device_fixture  # noqa: F401 (the fixture is used by name)
+from tests.oracle import compare, device_fixture, gpu  # noqa: F401 (the fixture is used by name)
 
 
 def outcome(scenario, lib):
@@ -278,15 +278,12 @@ def test_parameter_list_errors_like_torch(action):
 
 def test_parameter_list_on_the_gpu_prints_its_device():
     params = nn.ParameterList([mt.ones(2)])
-    mt.backend.use_standin_gpu()
-    try:
+    with gpu():
         params.to("cuda")
         reference = torch.nn.ParameterList([torch.ones(2)])
         # PyTorch shows " (cuda:0)" after the size of a tensor on a GPU (its source, nn/container).
         expected = repr(reference).replace("size 2]", "size 2 (cuda:0)]")
         assert repr(params) == expected.replace("torch", "minitensor")
-    finally:
-        mt.backend.use_standin_gpu(False)
 
 
 # --------------------------------------------------------------------------

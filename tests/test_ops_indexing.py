@@ -7,6 +7,7 @@ the CPU's numbers. Writing cases compare the written values, the node names,
 and the gradients of the old tensor and of the value.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 import torch
 
 import minitensor as mt
-from minitensor import backend
+from tests.oracle import gpu
 
 MASK_ROWS = [True, False, True]
 MASK_34 = np.array(
@@ -169,9 +170,9 @@ def test_getitem_gradient_matches_finite_differences(name, shape, fn):
 
 @pytest.fixture
 def standin_gpu():
-    backend.use_standin_gpu()
-    yield "cuda"
-    backend.use_standin_gpu(False)
+    """ "cuda": the stand-in, or the real GPU under make test-gpu (see tests/oracle.py)."""
+    with gpu():
+        yield "cuda"
 
 
 @pytest.mark.parametrize(("name", "shape", "fn"), READS, ids=READ_IDS)
@@ -488,17 +489,13 @@ def test_setitem_after_save_for_backward_is_torchs_error():
 
 
 def test_setitem_repeated_indices_keep_the_last_value_as_torch():
-    for device in ("cpu", "standin"):
-        if device == "standin":
-            backend.use_standin_gpu()
-        try:
-            x = mt.zeros(4, device="cuda" if device == "standin" else "cpu")
+    for device in ("cpu", "cuda"):
+        with gpu() if device == "cuda" else contextlib.nullcontext():
+            x = mt.zeros(4, device=device)
             x[[1, 3, 1, 1]] = mt.tensor([1.0, 2.0, 3.0, 4.0], device=x.device)
             expected = torch.zeros(4)
             expected[[1, 3, 1, 1]] = torch.tensor([1.0, 2.0, 3.0, 4.0])
             np.testing.assert_array_equal(host(x), expected.numpy())
-        finally:
-            backend.use_standin_gpu(False)
 
 
 def test_setitem_into_bool_tensor():

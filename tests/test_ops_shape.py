@@ -13,8 +13,8 @@ import pytest
 import torch
 
 import minitensor as mt
-from minitensor import backend
 from minitensor.ops import shape as shape_ops
+from tests.oracle import gpu
 
 
 def _outputs(result):
@@ -192,9 +192,9 @@ def test_shape_op_gradient_matches_finite_differences(name, fn, shapes):
 
 @pytest.fixture
 def standin_gpu():
-    backend.use_standin_gpu()
-    yield "cuda"
-    backend.use_standin_gpu(False)
+    """ "cuda": the stand-in, or the real GPU under make test-gpu (see tests/oracle.py)."""
+    with gpu():
+        yield "cuda"
 
 
 @pytest.mark.parametrize(("name", "fn", "shapes"), CASES, ids=IDS)

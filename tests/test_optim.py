@@ -11,8 +11,9 @@ import pytest
 import torch
 
 import minitensor as mt
-from minitensor import backend, nn, optim
+from minitensor import nn, optim
 from minitensor.nn import functional as F
+from tests.oracle import gpu as oracle_gpu
 
 
 def to_torch(t):
@@ -313,11 +314,11 @@ def test_differentiable_steps_are_refused_clearly(opt_name):
         getattr(optim, opt_name)([mt.ones(1, requires_grad=True)], lr=0.1, differentiable=True)
 
 
-@pytest.fixture
-def gpu():
-    backend.use_standin_gpu()
-    yield "cuda"
-    backend.use_standin_gpu(False)
+@pytest.fixture(name="gpu")
+def gpu_fixture():
+    """ "cuda": the stand-in, or the real GPU under make test-gpu (see tests/oracle.py)."""
+    with oracle_gpu():
+        yield "cuda"
 
 
 @pytest.mark.parametrize(
