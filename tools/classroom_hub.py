@@ -1,4 +1,4 @@
-"""A real JupyterHub for tests and measurements, from deploy/jupyterhub/jupyterhub_config.py.
+"""A real JupyterHub from deploy/jupyterhub/jupyterhub_config.py, for the tests and the load test.
 
 The hub runs the class configuration itself, told by its environment variables to
 listen on 127.0.0.1 at free ports, to keep its state and the students' homes in a
@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 PROXY = ROOT / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"
 STARTUP_SECONDS = 120

@@ -28,8 +28,8 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 from tests.browser import lab_notebook
 from tests.browser.lab_server import ARTIFACTS, launch_chromium
 from tests.browser.lab_stepper import StepperDriver
-from tests.classroom.hub import PROXY, Hub
 from tests.helpers import require_program
+from tools.classroom_hub import PROXY, Hub
 
 pytestmark = pytest.mark.classroom
 
