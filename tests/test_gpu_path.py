@@ -127,3 +127,77 @@ def test_relu_keeps_minus_zero_whatever_maximum_returns_on_ties(cuda_like_standi
     values = np.array([float("nan"), -0.0, 0.0, -1.0, 2.0, float("-inf")], dtype=np.float32)
     ours = mt.tensor(values, device=cuda_like_standin).relu().cpu().numpy()
     _same_bits(ours, torch.tensor(values).relu().numpy())
+
+
+# --------------------------------------------------------------------------
+# No waiting for the GPU in the hot path
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def host_reads(monkeypatch):
+    """The stand-in, counting every read of a device array's values on the host.
+
+    On a real GPU each of these (``bool(array)``, ``float(array)``,
+    ``np.asarray(array)``, a copy to the host) makes the CPU wait until the
+    GPU has finished everything queued: one such read per operation costs
+    more than the operation.
+    """
+    from tests.oracle import on_real_gpu
+
+    if on_real_gpu():
+        pytest.skip("counts on the stand-in")
+    import array_api_strict as xs
+    from array_api_strict._array_object import Array
+
+    host = xs.Device("CPU_DEVICE")
+    reads: list[str] = []
+
+    def counting(name, method):
+        def read(self, *args, **kwargs):
+            if self.device != host and (name != "to_device" or args[0] == host):
+                reads.append(name)
+            return method(self, *args, **kwargs)
+
+        return read
+
+    for name in ("__bool__", "__float__", "__int__", "__index__", "__array__", "to_device"):
+        monkeypatch.setattr(Array, name, counting(name, getattr(Array, name)))
+    with gpu():
+        yield reads
+
+
+def test_an_op_chain_forward_and_backward_never_reads_the_gpu(host_reads):
+    x = mt.randn(2, 2, device="cuda", requires_grad=True)
+    host_reads.clear()
+    y = x
+    for i in range(100):
+        y = (y * 1.0001, y + 0.01, y.tanh(), y.relu(), y.exp() - 1, y / 2, y**2)[i % 7]
+    y.sum().backward()
+    assert host_reads == []
+
+
+@pytest.mark.parametrize("opt", ["SGD", "Adam"])
+def test_a_training_step_never_reads_the_gpu(host_reads, opt):
+    from minitensor import nn, optim
+    from minitensor.nn import functional as F
+
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4)).to("cuda")
+    optimizer = getattr(optim, opt)(model.parameters(), lr=0.01)
+    X, y = mt.randn(32, 8, device="cuda"), mt.randint(0, 4, (32,), device="cuda")
+    for _step in range(2):
+        host_reads.clear()  # (the first step makes the optimizer's state)
+        optimizer.zero_grad()
+        F.cross_entropy(model(X), y).backward()
+        optimizer.step()
+    assert host_reads == []
+
+
+def test_a_class_target_out_of_range_makes_the_gpu_loss_nan(device):
+    logits, target = mt.zeros(3, 4, device=device), mt.tensor([1, 7, 2], device=device)
+    if device == "cpu":  # PyTorch's error on the CPU
+        with pytest.raises(IndexError, match=r"^Target 7 is out of bounds\.$"):
+            mt.nn.functional.cross_entropy(logits, target)
+        return
+    # On a GPU PyTorch fails later, on the device; minitensor makes the loss nan.
+    assert np.isnan(mt.nn.functional.cross_entropy(logits, target).item())

@@ -179,11 +179,18 @@ class NllLoss(Function):
         if t.dtype != xp.int64:  # uint8 targets are allowed too
             t = xp.astype(t, xp.int64)
         keep = t != ignore_index
-        _check_targets(xp, t, keep, n_classes, target.device)
-        safe_t = xp.where(keep, t, 0)  # any valid index where the target is ignored
+        bad = keep & ((t < 0) | (t >= n_classes))  # class indices out of range
+        if target.device.type == "cpu":
+            _check_targets(t, bad, target.device)
+        safe_t = xp.where(keep & ~bad, t, 0)  # any valid index where the target is ignored
         # The targets with a size-1 class dimension, (N,) -> (N, 1): what take_along_axis takes.
         along = _with_class_dim(xp, safe_t, class_dim)
         picked = xp.squeeze(xp.take_along_axis(x, along, axis=class_dim), axis=class_dim)
+        if target.device.type != "cpu":
+            # Reading `bad` on the host would make the CPU wait for the GPU at every step
+            # (PyTorch checks on the GPU itself, a "device-side assert"): instead a target
+            # out of range makes its loss nan, which shows in the result.
+            picked = xp.where(bad, xp.asarray(float("nan"), dtype=x.dtype, device=x.device), picked)
         if weight is None:  # weight 1 for every target, 0 for ignored ones
             w = xp.astype(keep, x.dtype)
         else:
@@ -232,10 +239,9 @@ def _with_class_dim(xp, array, class_dim: int):
     return xp.reshape(array, tuple(shape))
 
 
-def _check_targets(xp, target, keep, n_classes: int, device) -> None:
-    """PyTorch's IndexError for the first class index outside [0, n_classes)."""
-    bad = keep & ((target < 0) | (target >= n_classes))
-    if bool(xp.any(bad)):
+def _check_targets(target, bad, device) -> None:
+    """PyTorch's IndexError for the first class index out of range (``bad``)."""
+    if bad.any():
         host_target = backend.to_host(target, device).reshape(-1)
         host_bad = backend.to_host(bad, device).reshape(-1)
         raise IndexError(f"Target {int(host_target[host_bad.argmax()])} is out of bounds.")

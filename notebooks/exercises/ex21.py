@@ -1,407 +1,234 @@
-"""Checks for notebook 21 (build it yourself: a `Value` class and its backward pass).
+"""Checks for notebook 22 (build it yourself: the backward of tensor operations).
 
-The student's class follows the notebook's skeleton (micrograd's design):
-``Value(data, _children, _op)`` with ``.data``, ``.grad``, ``._prev`` and a
-``._backward`` function that sends ``out.grad`` on to the children.
-
-Each operation is checked on its own: the checker builds ``out = op(inputs)``,
-puts a gradient of its choosing in ``out.grad`` (not 1, so that a forgotten
-``* out.grad`` shows), calls ``out._backward()`` and compares the inputs'
-gradients with the local derivative worked out here. The backward pass and
-the training loop are compared with minitensor's own engine on the same graph.
+The student writes NumPy functions; each check runs them on several shapes
+and compares with what minitensor's engine computes for the same operation
+(``backward()`` on real tensors). When the numbers differ, the shapes are
+compared first, because a wrong shape is the clearest sign of which rule was
+missed.
 """
 
 from __future__ import annotations
 
-import math
-import sys
+import numpy as np
 
 import minitensor
 from exercises import Exercise
-from exercises.feedback import number, wrong_number
+from exercises.feedback import array, same
 
-_UPSTREAM = 0.5  # the gradient the checks put into out.grad: not 1, so "* out.grad" shows
-
-
-def _not_a_class(answer, exercise_id: str) -> str | None:
-    if not isinstance(answer, type):
-        return f"Pass your class itself: check({exercise_id!r}, Value)."
-    return None
+_RNG_SEED = 22
 
 
-def _run_local(out, upstream: float = _UPSTREAM) -> None:
-    out.grad = upstream
-    out._backward()
+def _rng():
+    return np.random.default_rng(_RNG_SEED)
 
 
-def _accumulates(Value, make, name: str) -> str | None:
-    """The input's grad already holds 1.0 (another path's share): the op must add to it."""
-    x = Value(0.7)
-    x.grad = 1.0
-    out = make(x)
-    _run_local(out)
-    fresh = Value(0.7)
-    _run_local(make(fresh))
-    if math.isclose(x.grad, fresh.grad, rel_tol=1e-9) and fresh.grad != 0:
-        return (
-            f"x.grad already held 1.0 (delivered by another path), and after {name}'s "
-            f"_backward it is {number(x.grad)}: the 1.0 was overwritten. Gradients from "
-            "different paths add up: use += instead of =."
-        )
-    return None
+def _engine_grads(forward, arrays, grad_output):
+    """The gradients of ``forward(*tensors)`` for the given upstream gradient, by minitensor."""
+    tensors = [minitensor.tensor(a, dtype=minitensor.float64, requires_grad=True) for a in arrays]
+    out = forward(*tensors)
+    out.backward(minitensor.tensor(grad_output, dtype=minitensor.float64))
+    return [t.grad.numpy() for t in tensors]
 
 
-# --- 21.1: multiplication -------------------------------------------------------------------
+def _shape(x) -> tuple:
+    return tuple(np.shape(x))
 
 
-def _diagnose_mul(Value) -> str | None:
-    if message := _not_a_class(Value, "21.1"):
-        return message
-    a, b = Value(2.0), Value(-3.0)
-    out = a * b
-    if not math.isclose(out.data, -6.0):
-        return f"Forward: Value(2.0) * Value(-3.0) gave data {number(out.data)}, expected -6."
-    _run_local(out)
-    for name, got, other, own in [("a", a.grad, b.data, a.data), ("b", b.grad, a.data, b.data)]:
-        expected = other * _UPSTREAM
-        if math.isclose(got, expected):
-            continue
-        where = f"In out = a * b with a = 2, b = -3 and out.grad = {_UPSTREAM}, {name}.grad"
-        if math.isclose(got, other):
-            return (
-                f"{where} is {number(got)}, expected {number(expected)}: that is the local "
-                "derivative alone. Multiply it by out.grad, the gradient that arrived from above."
-            )
-        if math.isclose(got, own * _UPSTREAM):
-            return (
-                f"{where} is {number(got)}, expected {number(expected)}: the derivative of a * b "
-                f"with respect to {name} is the *other* factor."
-            )
-        return wrong_number(where, got, expected)
-    a = Value(3.0)
-    _run_local(a * a, 1.0)
-    if not math.isclose(a.grad, 6.0):
-        if math.isclose(a.grad, 3.0):
-            return (
-                "In out = a * a with a = 3, a.grad is 3, expected 6: it is off by a factor "
-                "of 2 where a is used twice: did you assign (=) instead of add (+=)?"
-            )
-        return wrong_number("In out = a * a with a = 3, a.grad", a.grad, 6.0)
-    if message := _accumulates(Value, lambda x: x * Value(4.0), "a * b"):
-        return message
-    a = Value(3.0)
-    try:
-        doubled = 2 * a
-    except TypeError:
-        return "2 * Value(3.0) failed: Python asks Value.__rmul__ for a number on the left."
-    if not math.isclose(doubled.data, 6.0):
-        return f"2 * Value(3.0) gave data {number(doubled.data)}, expected 6."
-    return None
+# --- 22.1: summing a broadcast gradient back -----------------------------------------------
+
+# (the input's shape, the broadcast output's shape)
+_BROADCASTS = [
+    ((3,), (4, 3)),
+    ((1, 3), (4, 3)),
+    ((4, 1), (4, 3)),
+    ((4, 3), (4, 3)),
+    ((), (2, 3)),
+    ((3, 1), (2, 3, 5)),
+    ((1,), (5,)),
+]
 
 
-# --- 21.2 to 21.4: tanh, exp, powers ---------------------------------------------------------
-
-
-def _check_unary(Value, name, make, points, value, slope, slips) -> str | None:
-    """Forward and local derivative of a one-input op at several points.
-
-    value(x) and slope(x) are the exact forward value and local derivative;
-    slips maps a description of a typical mistake to the gradient it would give.
-    """
-    for x in points:
-        node = Value(x)
-        out = make(node)
-        if not math.isclose(out.data, value(x), rel_tol=1e-9, abs_tol=1e-12):
-            return (
-                f"Forward: {name} at {x} gave data {number(out.data)}, expected {number(value(x))}."
-            )
-        _run_local(out)
-        expected = slope(x) * _UPSTREAM
-        if math.isclose(node.grad, expected, rel_tol=1e-7, abs_tol=1e-12):
-            continue
-        where = f"For out = {name} at x = {x} with out.grad = {_UPSTREAM}, x.grad"
-        for mistake, gives in slips.items():
-            if math.isclose(node.grad, gives(x), rel_tol=1e-7, abs_tol=1e-12):
-                return f"{where} is {number(node.grad)}, expected {number(expected)}: {mistake}"
-        return wrong_number(where, node.grad, expected)
-    return _accumulates(Value, make, name)
-
-
-def _diagnose_tanh(Value) -> str | None:
-    if message := _not_a_class(Value, "21.2"):
-        return message
-
-    def t(x):
-        return math.tanh(x)
-
-    return _check_unary(
-        Value,
-        "x.tanh()",
-        lambda v: v.tanh(),
-        [0.8813735870195432, 0.0, -2.0, 3.0],
-        t,
-        lambda x: 1 - t(x) ** 2,
-        {
-            "that is 1 - x**2 times out.grad: the local derivative is 1 - tanh(x)**2, "
-            "and tanh(x) is already computed (out.data).": lambda x: (1 - x**2) * _UPSTREAM,
-            "that is the local derivative alone. Multiply it by out.grad, the gradient that "
-            "arrived from above.": lambda x: 1 - t(x) ** 2,
-            "the sign is wrong.": lambda x: -(1 - t(x) ** 2) * _UPSTREAM,
-        },
-    )
-
-
-def _diagnose_exp(Value) -> str | None:
-    if message := _not_a_class(Value, "21.3"):
-        return message
-    return _check_unary(
-        Value,
-        "x.exp()",
-        lambda v: v.exp(),
-        [1.0, 0.0, -2.0, 0.5],
-        math.exp,
-        math.exp,
-        {
-            "that is x times out.grad. The derivative of e**x is e**x itself, and it is "
-            "already computed (out.data).": lambda x: x * _UPSTREAM,
-            "that is the local derivative alone. Multiply it by out.grad, the gradient that "
-            "arrived from above.": math.exp,
-        },
-    )
-
-
-def _diagnose_pow(Value) -> str | None:
-    if message := _not_a_class(Value, "21.4"):
-        return message
-    for k in (2, 3, -1, 0.5, 0):
-        points = [2.0, 4.0] if k == 0.5 else [2.0, -1.5, 0.5]
-        message = _check_unary(
-            Value,
-            f"x ** {k}",
-            lambda v, k=k: v**k,
-            points,
-            lambda x, k=k: x**k,
-            lambda x, k=k: k * x ** (k - 1),
-            {
-                f"that is {k} * x**{k}: the power drops by one, x**(k - 1).": (
-                    lambda x, k=k: k * x**k * _UPSTREAM
-                ),
-                f"that is x**({k} - 1) without the factor k = {k} in front.": (
-                    lambda x, k=k: x ** (k - 1) * _UPSTREAM
-                ),
-                "that is the local derivative alone. Multiply it by out.grad, the gradient "
-                "that arrived from above.": lambda x, k=k: k * x ** (k - 1),
-            },
-        )
-        if message:
+def _diagnose_sum_to_shape(sum_to_shape) -> str | None:
+    if not callable(sum_to_shape):
+        return "Pass your function itself: check('22.1', sum_to_shape)."
+    rng = _rng()
+    for shape, out_shape in _BROADCASTS:
+        grad = rng.normal(size=out_shape)
+        (expected,) = _engine_grads(lambda x, s=out_shape: x.expand(*s), [np.zeros(shape)], grad)
+        got = sum_to_shape(grad, shape)
+        if got is None:
+            return "sum_to_shape returned None: did you forget `return`?"
+        where = f"sum_to_shape(grad of shape {out_shape}, {shape})"
+        if _shape(got) != shape:
+            message = f"{where} has shape {_shape(got)}, expected {shape}."
+            if np.size(got) == np.prod(shape, dtype=int):
+                message += (
+                    " The numbers are there, but a summed axis of size 1 must stay "
+                    "(keepdims=True), and axes the input never had must go."
+                )
+            elif len(_shape(got)) == len(shape) and any(
+                size == 1 and got_size != 1 for size, got_size in zip(shape, _shape(got))
+            ):
+                axis = next(
+                    i for i, (s, g) in enumerate(zip(shape, _shape(got))) if s == 1 and g != 1
+                )
+                message += (
+                    f" Axis {axis} has size 1 in the input but {_shape(got)[axis]} in your "
+                    "result: broadcasting stretched it, so its gradient is a sum over that axis "
+                    "(which stays, with size 1)."
+                )
+            elif len(out_shape) > len(shape) and _shape(got)[-len(shape) or None :] != shape:
+                message += (
+                    " Broadcasting lines shapes up from the right: the extra axes are at "
+                    "the front, and an axis of size 1 was stretched."
+                )
             return message
-    return None
-
-
-# --- 21.5 and 21.6: backward() -----------------------------------------------------------------
-
-
-def _node(Value, data, children, local_grads, op):
-    """A node made by the checker's own (correct) operation, on the student's class."""
-    out = Value(data, tuple(children), op)
-
-    def _backward():
-        for child, local in zip(children, local_grads):
-            child.grad += local * out.grad
-
-    out._backward = _backward
-    return out
-
-
-def _neuron(Value, make_node):
-    """o = tanh(x1*w1 + x2*w2 + b) built with ``make_node``: (leaves by name, o)."""
-    leaves = {
-        name: Value(data)
-        for name, data in [("x1", 2.0), ("w1", -3.0), ("x2", 0.0), ("w2", 1.0), ("b", 6.8813)]
-    }
-    x1, w1, x2, w2, b = leaves.values()
-    p1 = make_node(x1.data * w1.data, [x1, w1], [w1.data, x1.data], "*")
-    p2 = make_node(x2.data * w2.data, [x2, w2], [w2.data, x2.data], "*")
-    s = make_node(p1.data + p2.data, [p1, p2], [1.0, 1.0], "+")
-    n = make_node(s.data + b.data, [s, b], [1.0, 1.0], "+")
-    t = math.tanh(n.data)
-    return leaves, make_node(t, [n], [1 - t**2], "tanh")
-
-
-def _reuse(Value, make_node):
-    """Values used on several paths: s = a*b, d = (s*s + s) * a. (leaves by name, d)."""
-    a, b = Value(3.0), Value(-2.0)
-    s = make_node(a.data * b.data, [a, b], [b.data, a.data], "*")
-    square = make_node(s.data * s.data, [s, s], [s.data, s.data], "*")
-    c = make_node(square.data + s.data, [square, s], [1.0, 1.0], "+")
-    return {"a": a, "b": b}, make_node(c.data * a.data, [c, a], [a.data, c.data], "*")
-
-
-def _reference(graph) -> dict[str, float]:
-    """The gradients minitensor's own engine gives for the same graph."""
-
-    def make_node(data, children, local_grads, op):
-        return minitensor.Value(
-            data, _prev=tuple(children), _local_grads=tuple(local_grads), _op=op
-        )
-
-    leaves, root = graph(minitensor.Value, make_node)
-    root.backward()
-    return {name: leaf.grad for name, leaf in leaves.items()}
-
-
-def _compare_backward(Value, graph, description) -> str | None:
-    leaves, root = graph(Value, lambda *args: _node(Value, *args))
-    root.backward()
-    expected = _reference(graph)
-    if root.grad == 0:
-        return (
-            f"After backward() on {description}, the output's own grad is 0 and so is every "
-            "other: backward must start from d(out)/d(out) = 1 (self.grad = 1.0)."
-        )
-    for name, leaf in leaves.items():
-        want = expected[name]
-        if math.isclose(leaf.grad, want, rel_tol=1e-9, abs_tol=1e-12):
+        if same(got, expected):
             continue
-        message = wrong_number(f"In {description}, {name}.grad", leaf.grad, want)
-        if leaf.grad == 0:
-            message += (
-                " Did every node run _backward, and only after all the nodes that use it "
-                "(in reverse topological order, output first)?"
-            )
-        elif want != 0 and leaf.grad / want > 1.5:
-            message += (
-                " Some _backward ran more than once: a node reached by two paths must appear "
-                "once in the topological order (remember which nodes you visited)."
-            )
-        else:
-            message += (
-                " A node's _backward must run only after every node that uses it has run "
-                "(reverse topological order, output first)."
-            )
-        return message
-    return None
-
-
-def _diagnose_backward(Value) -> str | None:
-    if message := _not_a_class(Value, "21.5"):
-        return message
-    return _compare_backward(Value, _neuron, "o = tanh(x1*w1 + x2*w2 + b)") or _compare_backward(
-        Value, _reuse, "s = a*b, d = (s*s + s) * a"
-    )
-
-
-def _survives(Value, depth: int) -> bool:
-    """Does backward() get through a chain of ``depth`` nodes (x -> y1 -> ... -> y_depth)?"""
-    x = Value(1.0)
-    y = x
-    for _ in range(depth):
-        y = _node(Value, y.data, [y], [1.0], "id")
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(min(limit, 3000))  # the default is 1000: keep deep recursion safe
-    try:
-        y.backward()
-    except RecursionError:
-        return False
-    finally:
-        sys.setrecursionlimit(limit)
-    return x.grad == 1.0
-
-
-DEPTHS = [100, 1_000, 10_000, 100_000]
-
-
-def _diagnose_deep_backward(Value) -> str | None:
-    if message := _not_a_class(Value, "21.6"):
-        return message
-    if message := _diagnose_backward(Value):
-        return "First make exercise 21.5 right. " + message
-    survived = 0
-    for depth in DEPTHS:
-        if not _survives(Value, depth):
-            reached = f"a chain of {survived:,} nodes" if survived else "even a short chain"
+        copies = grad.size / np.prod(shape, dtype=int)
+        if same(np.asarray(got) * copies, expected):
             return (
-                f"Your backward() gets through {reached} but fails at {depth:,} with a "
-                "RecursionError: a recursive topological sort uses one Python call per node, "
-                "and Python allows about a thousand. Keep your own stack (a list) instead."
+                f"{where} has the right shape but each entry is the mean, not the sum: every "
+                "copy of a broadcast entry sent its own gradient, and they add up."
             )
-        survived = depth
+        return f"{where} gave {array(got)}, expected {array(expected)}."
     return None
 
 
-# --- 21.7: training with your engine -------------------------------------------------------
+# --- 22.2: elementwise product with broadcasting ------------------------------------------
 
-_POINTS = [([2.0, 3.0], 1.0), ([-1.0, -1.5], -1.0), ([0.5, -2.0], -1.0), ([1.0, 1.0], 1.0)]
-_START = ([0.1, -0.2], 0.05)
-_LR, _STEPS = 0.1, 20
+_PRODUCTS = [((2, 3), (2, 3)), ((4, 3), (3,)), ((4, 1), (1, 5)), ((2, 3), ())]
 
 
-def _reference_training(zero_grads: bool = True, sign: float = -1.0):
-    """w, b and the losses of the notebook's loop, run with minitensor's Value."""
-    V = minitensor.Value
-    w, b = [V(v) for v in _START[0]], V(_START[1])
-    losses = []
-    for _ in range(_STEPS):
-        loss = V(0.0)
-        for x, y in _POINTS:
-            out = (w[0] * x[0] + w[1] * x[1] + b).tanh()
-            loss = loss + (out - y) ** 2
-        if zero_grads:
-            for p in [*w, b]:
-                p.grad = 0.0
-        loss.backward()
-        for p in [*w, b]:
-            p.data += sign * _LR * p.grad
-        losses.append(loss.data)
-    return [p.data for p in w], b.data, losses
+def _diagnose_mul_backward(mul_backward) -> str | None:
+    if not callable(mul_backward):
+        return "Pass your function itself: check('22.2', mul_backward)."
+    rng = _rng()
+    for a_shape, b_shape in _PRODUCTS:
+        a, b = rng.normal(size=a_shape), rng.normal(size=b_shape)
+        grad = rng.normal(size=np.broadcast_shapes(a_shape, b_shape))
+        expected = _engine_grads(lambda x, y: x * y, [a, b], grad)
+        got = mul_backward(grad, a, b)
+        if got is None or len(got) != 2:
+            return "mul_backward must return two gradients: (grad_a, grad_b)."
+        for name, g, e, own, other in [
+            ("grad_a", got[0], expected[0], a, b),
+            ("grad_b", got[1], expected[1], b, a),
+        ]:
+            where = f"For a of shape {a_shape} and b of shape {b_shape}, {name}"
+            if _shape(g) != _shape(e):
+                message = f"{where} has shape {_shape(g)}, expected {_shape(e)}."
+                if np.size(g) == grad.size:
+                    message += (
+                        " The gradient of an input has the input's shape: sum it back over "
+                        "the axes that broadcasting stretched (your sum_to_shape)."
+                    )
+                return message
+            if same(g, e):
+                continue
+            if _shape(other) == _shape(grad) and same(g, np.broadcast_to(other, grad.shape)):
+                return (
+                    f"{where} is the other factor alone: multiply it by the gradient that "
+                    "arrived from above (grad)."
+                )
+            if same(g, -e):
+                return f"{where} has the wrong sign."
+            if _shape(own) == _shape(grad) and same(g, own * grad):
+                return (
+                    f"{where} uses its own factor: the derivative of a * b with respect to "
+                    "one factor is the other factor."
+                )
+            return f"{where} gave {array(g)}, expected {array(e)}."
+    return None
 
 
-def _diagnose_train(train) -> str | None:
-    if not callable(train):
-        return "Pass your function itself: check('21.7', train)."
-    result = train(list(_START[0]), _START[1], _POINTS, _LR, _STEPS)
-    if result is None:
-        return "train returned None: return w, b, losses."
-    w, b, losses = result
-    got = [float(getattr(v, "data", v)) for v in w] + [float(getattr(b, "data", b))]
-    want_w, want_b, want_losses = _reference_training()
-    if all(math.isclose(g, e, rel_tol=1e-7) for g, e in zip(got, [*want_w, want_b])):
-        return None
-    stale_w, stale_b, _ = _reference_training(zero_grads=False)
-    if all(math.isclose(g, e, rel_tol=1e-7) for g, e in zip(got, [*stale_w, stale_b])):
-        return (
-            "Your weights are those of a loop that never resets the gradients: backward() "
-            "adds to .grad, so each step also followed all the earlier steps' gradients. Set "
-            "every parameter's .grad to 0 before loss.backward()."
-        )
-    losses = [float(getattr(v, "data", v)) for v in losses]
-    if len(losses) >= 2 and losses[-1] > losses[0]:
-        return (
-            f"The loss went up, from {number(losses[0])} to {number(losses[-1])}: a step "
-            "must go against the gradient (p.data -= lr * p.grad)."
-        )
-    return (
-        f"After {_STEPS} steps w, b = {[number(v) for v in got]}, expected "
-        f"{[number(v) for v in [*want_w, want_b]]} (the loss should fall from "
-        f"{number(want_losses[0])} to {number(want_losses[-1])})."
-    )
+# --- 22.3: matrix product -----------------------------------------------------------------
+
+_MATMULS = [(2, 3, 4), (3, 3, 3), (1, 5, 2), (4, 1, 3)]  # A is m x k, B is k x n
+
+
+def _diagnose_matmul_backward(matmul_backward) -> str | None:
+    if not callable(matmul_backward):
+        return "Pass your function itself: check('22.3', matmul_backward)."
+    rng = _rng()
+    for m, k, n in _MATMULS:
+        A, B, G = rng.normal(size=(m, k)), rng.normal(size=(k, n)), rng.normal(size=(m, n))
+        expected = _engine_grads(lambda x, y: x @ y, [A, B], G)
+        got = matmul_backward(G, A, B)
+        if got is None or len(got) != 2:
+            return "matmul_backward must return two gradients: (grad_A, grad_B)."
+        for name, g, e, param in [
+            ("grad_A", got[0], expected[0], "A"),
+            ("grad_B", got[1], expected[1], "B"),
+        ]:
+            where = f"With A {m}x{k}, B {k}x{n} and G {m}x{n}, {name}"
+            if _shape(g) != _shape(e):
+                rows, cols = _shape(e)
+                return (
+                    f"{where} has shape {'x'.join(map(str, _shape(g)))}, but {param} is "
+                    f"{rows}x{cols}: the gradient has the shape of the parameter. Which "
+                    f"product of G, A and B (each transposed or not) gives {rows}x{cols}?"
+                )
+            if same(g, e):
+                continue
+            no_upstream = _engine_grads(lambda x, y: x @ y, [A, B], np.ones_like(G))
+            if same(g, no_upstream[0 if param == "A" else 1]):
+                return (
+                    f"{where} is what you would get if G were all ones: the gradient that "
+                    "arrived from above, G, must enter the product."
+                )
+            if same(g, e.T if e.shape[0] == e.shape[1] else np.full(e.shape, np.nan)):
+                return (
+                    f"{where} is the transpose of the right answer (the shapes hide it when "
+                    "the matrices are square): check the order of the two factors."
+                )
+            return f"{where} gave {array(g)}, expected {array(e)}."
+    return None
+
+
+# --- 22.4: the rules together, in a small tensor engine ---------------------------------
+
+
+_LOSS = "loss = ((x @ w + bias - y)**2).sum()"
+
+
+def _diagnose_tensor_engine(Tensor) -> str | None:
+    if not isinstance(Tensor, type):
+        return "Pass the class itself: check('22.4', Tensor)."
+    rng = _rng()
+    X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=(2,))
+    target = rng.normal(size=(5, 2))
+
+    def loss_of(x, w, bias, y):
+        residual = x @ w + bias + y * -1.0
+        return (residual * residual).sum()
+
+    tensors = [Tensor(a) for a in (X, W, b, target)]
+    loss_of(*tensors).backward()
+    expected = _engine_grads(loss_of, [X, W, b, target], np.array(1.0))
+    for name, t, e in zip(["x", "w", "bias", "y"], tensors, expected):
+        if _shape(t.grad) != _shape(e):
+            return f"In {_LOSS}, {name}.grad has shape {_shape(t.grad)}, expected {_shape(e)}."
+        if not same(t.grad, e):
+            return f"In {_LOSS}, {name}.grad is {array(t.grad)}, expected {array(e)}."
+    return None
 
 
 EXERCISES = {
-    "21.1": Exercise(question="Value.__mul__ and its _backward", diagnose=_diagnose_mul),
-    "21.2": Exercise(question="Value.tanh and its _backward", diagnose=_diagnose_tanh),
-    "21.3": Exercise(question="Value.exp and its _backward", diagnose=_diagnose_exp),
-    "21.4": Exercise(question="Value.__pow__ (a number as exponent)", diagnose=_diagnose_pow),
-    "21.5": Exercise(
-        question="Value.backward: a topological sort, then _backward from the output",
-        diagnose=_diagnose_backward,
+    "22.1": Exercise(
+        question="sum_to_shape(grad, shape): a broadcast gradient summed back to an input's shape",
+        diagnose=_diagnose_sum_to_shape,
     ),
-    "21.6": Exercise(
-        question="a backward() that survives a chain of 100,000 nodes",
-        diagnose=_diagnose_deep_backward,
+    "22.2": Exercise(
+        question="mul_backward(grad, a, b) -> (grad_a, grad_b), with broadcasting",
+        diagnose=_diagnose_mul_backward,
     ),
-    "21.7": Exercise(
-        question="train(w, b, points, lr, steps) with your Value: returns w, b, losses",
-        diagnose=_diagnose_train,
+    "22.3": Exercise(
+        question="matmul_backward(G, A, B) -> (grad_A, grad_B) for out = A @ B",
+        diagnose=_diagnose_matmul_backward,
+    ),
+    "22.4": Exercise(
+        question="the notebook's Tensor class, running your three functions",
+        diagnose=_diagnose_tensor_engine,
     ),
 }

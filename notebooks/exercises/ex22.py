@@ -1,234 +1,155 @@
-"""Checks for notebook 22 (build it yourself: the backward of tensor operations).
+"""Checks for notebook 23 (build it yourself: an operation of your own for minitensor).
 
-The student writes NumPy functions; each check runs them on several shapes
-and compares with what minitensor's engine computes for the same operation
-(``backward()`` on real tensors). When the numbers differ, the shapes are
-compared first, because a wrong shape is the clearest sign of which rule was
-missed.
+The student writes ``Softplus``, a `minitensor.autograd.Function`:
+softplus(x) = log(1 + e^x), whose derivative is the sigmoid 1 / (1 + e^-x).
+The checks compare the forward pass with NumPy's ``logaddexp(0, x)`` (which
+never overflows), the backward pass with the sigmoid times a gradient of the
+checker's choosing (not ones, so that a forgotten ``grad_output`` shows), and
+finish with `minitensor.autograd.gradcheck`, the finite-difference referee.
+Then the student's layer trains a small network, side by side with the same
+network built from minitensor's own operations.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-import minitensor
+import minitensor as mt
 from exercises import Exercise
 from exercises.feedback import array, same
+from minitensor import nn, optim
 
-_RNG_SEED = 22
-
-
-def _rng():
-    return np.random.default_rng(_RNG_SEED)
-
-
-def _engine_grads(forward, arrays, grad_output):
-    """The gradients of ``forward(*tensors)`` for the given upstream gradient, by minitensor."""
-    tensors = [minitensor.tensor(a, dtype=minitensor.float64, requires_grad=True) for a in arrays]
-    out = forward(*tensors)
-    out.backward(minitensor.tensor(grad_output, dtype=minitensor.float64))
-    return [t.grad.numpy() for t in tensors]
+_POINTS = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
+_HUGE = np.array([-1000.0, 1000.0])
+_UPSTREAM = np.array([0.5, -1.0, 2.0, 0.25, 1.5])
 
 
-def _shape(x) -> tuple:
-    return tuple(np.shape(x))
+def _softplus(x):
+    return np.logaddexp(0.0, x)
 
 
-# --- 22.1: summing a broadcast gradient back -----------------------------------------------
-
-# (the input's shape, the broadcast output's shape)
-_BROADCASTS = [
-    ((3,), (4, 3)),
-    ((1, 3), (4, 3)),
-    ((4, 1), (4, 3)),
-    ((4, 3), (4, 3)),
-    ((), (2, 3)),
-    ((3, 1), (2, 3, 5)),
-    ((1,), (5,)),
-]
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
 
 
-def _diagnose_sum_to_shape(sum_to_shape) -> str | None:
-    if not callable(sum_to_shape):
-        return "Pass your function itself: check('22.1', sum_to_shape)."
-    rng = _rng()
-    for shape, out_shape in _BROADCASTS:
-        grad = rng.normal(size=out_shape)
-        (expected,) = _engine_grads(lambda x, s=out_shape: x.expand(*s), [np.zeros(shape)], grad)
-        got = sum_to_shape(grad, shape)
-        if got is None:
-            return "sum_to_shape returned None: did you forget `return`?"
-        where = f"sum_to_shape(grad of shape {out_shape}, {shape})"
-        if _shape(got) != shape:
-            message = f"{where} has shape {_shape(got)}, expected {shape}."
-            if np.size(got) == np.prod(shape, dtype=int):
-                message += (
-                    " The numbers are there, but a summed axis of size 1 must stay "
-                    "(keepdims=True), and axes the input never had must go."
-                )
-            elif len(_shape(got)) == len(shape) and any(
-                size == 1 and got_size != 1 for size, got_size in zip(shape, _shape(got))
-            ):
-                axis = next(
-                    i for i, (s, g) in enumerate(zip(shape, _shape(got))) if s == 1 and g != 1
-                )
-                message += (
-                    f" Axis {axis} has size 1 in the input but {_shape(got)[axis]} in your "
-                    "result: broadcasting stretched it, so its gradient is a sum over that axis "
-                    "(which stays, with size 1)."
-                )
-            elif len(out_shape) > len(shape) and _shape(got)[-len(shape) or None :] != shape:
-                message += (
-                    " Broadcasting lines shapes up from the right: the extra axes are at "
-                    "the front, and an axis of size 1 was stretched."
-                )
-            return message
-        if same(got, expected):
-            continue
-        copies = grad.size / np.prod(shape, dtype=int)
-        if same(np.asarray(got) * copies, expected):
-            return (
-                f"{where} has the right shape but each entry is the mean, not the sum: every "
-                "copy of a broadcast entry sent its own gradient, and they add up."
-            )
-        return f"{where} gave {array(got)}, expected {array(expected)}."
-    return None
+def _tensor(values, requires_grad=False):
+    return mt.tensor(values, dtype=mt.float64, requires_grad=requires_grad)
 
 
-# --- 22.2: elementwise product with broadcasting ------------------------------------------
-
-_PRODUCTS = [((2, 3), (2, 3)), ((4, 3), (3,)), ((4, 1), (1, 5)), ((2, 3), ())]
-
-
-def _diagnose_mul_backward(mul_backward) -> str | None:
-    if not callable(mul_backward):
-        return "Pass your function itself: check('22.2', mul_backward)."
-    rng = _rng()
-    for a_shape, b_shape in _PRODUCTS:
-        a, b = rng.normal(size=a_shape), rng.normal(size=b_shape)
-        grad = rng.normal(size=np.broadcast_shapes(a_shape, b_shape))
-        expected = _engine_grads(lambda x, y: x * y, [a, b], grad)
-        got = mul_backward(grad, a, b)
-        if got is None or len(got) != 2:
-            return "mul_backward must return two gradients: (grad_a, grad_b)."
-        for name, g, e, own, other in [
-            ("grad_a", got[0], expected[0], a, b),
-            ("grad_b", got[1], expected[1], b, a),
+def _diagnose_softplus(Softplus) -> str | None:
+    if not (isinstance(Softplus, type) and issubclass(Softplus, mt.autograd.Function)):
+        return "Pass your class itself, a subclass of minitensor.autograd.Function."
+    got = Softplus.apply(_tensor(_POINTS)).detach().numpy()
+    if not same(got, _softplus(_POINTS)):
+        return (
+            f"Forward: Softplus at {array(_POINTS)} gave {array(got)}, expected "
+            f"{array(_softplus(_POINTS))}."
+        )
+    with np.errstate(all="ignore"):
+        huge = Softplus.apply(_tensor(_HUGE)).detach().numpy()
+    if not same(huge, _softplus(_HUGE)):
+        return (
+            f"Forward: Softplus at [-1000, 1000] gave {array(huge)}, expected [0, 1000]. "
+            "e**1000 overflows float64 (to inf). For large x, log(1 + e**x) is almost x: "
+            "find a way to write it that never takes exp of a large positive number."
+        )
+    x = _tensor(_POINTS, requires_grad=True)
+    Softplus.apply(x).backward(_tensor(_UPSTREAM))
+    if x.grad is None:
+        return "x.grad is None after backward(): does backward return the gradient?"
+    grad = x.grad.numpy()
+    expected = _sigmoid(_POINTS) * _UPSTREAM
+    if not same(grad, expected):
+        where = (
+            f"With grad_output = {array(_UPSTREAM)}, x.grad is {array(grad)}, "
+            f"expected {array(expected)}"
+        )
+        for slip, gives in [
+            (
+                "that is the local derivative alone: multiply it by grad_output, the gradient "
+                "that arrived from above.",
+                _sigmoid(_POINTS),
+            ),
+            (
+                "that is softplus itself times grad_output: backward returns the derivative.",
+                _softplus(_POINTS) * _UPSTREAM,
+            ),
+            (
+                "that is e**x times grad_output: the chain rule goes through the log as "
+                "well, d/dx log(u) = u'/u.",
+                np.exp(_POINTS) * _UPSTREAM,
+            ),
+            ("the sign is wrong.", -expected),
         ]:
-            where = f"For a of shape {a_shape} and b of shape {b_shape}, {name}"
-            if _shape(g) != _shape(e):
-                message = f"{where} has shape {_shape(g)}, expected {_shape(e)}."
-                if np.size(g) == grad.size:
-                    message += (
-                        " The gradient of an input has the input's shape: sum it back over "
-                        "the axes that broadcasting stretched (your sum_to_shape)."
-                    )
-                return message
-            if same(g, e):
-                continue
-            if _shape(other) == _shape(grad) and same(g, np.broadcast_to(other, grad.shape)):
-                return (
-                    f"{where} is the other factor alone: multiply it by the gradient that "
-                    "arrived from above (grad)."
-                )
-            if same(g, -e):
-                return f"{where} has the wrong sign."
-            if _shape(own) == _shape(grad) and same(g, own * grad):
-                return (
-                    f"{where} uses its own factor: the derivative of a * b with respect to "
-                    "one factor is the other factor."
-                )
-            return f"{where} gave {array(g)}, expected {array(e)}."
+            if same(grad, gives):
+                return f"{where}: {slip}"
+        return f"{where}."
+    with np.errstate(all="ignore"):
+        big = _tensor(_HUGE, requires_grad=True)
+        Softplus.apply(big).backward(_tensor([1.0, 1.0]))
+    if not same(big.grad.numpy(), [0.0, 1.0]):
+        return (
+            f"At x = [-1000, 1000], x.grad is {array(big.grad.numpy())}, expected [0, 1]: the "
+            "sigmoid must not overflow either."
+        )
+    probe = _tensor([-2.0, -0.3, 0.7, 4.0], requires_grad=True)
+    if not mt.autograd.gradcheck(Softplus.apply, (probe,), raise_exception=False):
+        return "gradcheck disagrees with your backward at [-2, -0.3, 0.7, 4]."
     return None
 
 
-# --- 22.3: matrix product -----------------------------------------------------------------
-
-_MATMULS = [(2, 3, 4), (3, 3, 3), (1, 5, 2), (4, 1, 3)]  # A is m x k, B is k x n
+# --- 23.2: a layer that trains ----------------------------------------------------------
 
 
-def _diagnose_matmul_backward(matmul_backward) -> str | None:
-    if not callable(matmul_backward):
-        return "Pass your function itself: check('22.3', matmul_backward)."
-    rng = _rng()
-    for m, k, n in _MATMULS:
-        A, B, G = rng.normal(size=(m, k)), rng.normal(size=(k, n)), rng.normal(size=(m, n))
-        expected = _engine_grads(lambda x, y: x @ y, [A, B], G)
-        got = matmul_backward(G, A, B)
-        if got is None or len(got) != 2:
-            return "matmul_backward must return two gradients: (grad_A, grad_B)."
-        for name, g, e, param in [
-            ("grad_A", got[0], expected[0], "A"),
-            ("grad_B", got[1], expected[1], "B"),
-        ]:
-            where = f"With A {m}x{k}, B {k}x{n} and G {m}x{n}, {name}"
-            if _shape(g) != _shape(e):
-                rows, cols = _shape(e)
-                return (
-                    f"{where} has shape {'x'.join(map(str, _shape(g)))}, but {param} is "
-                    f"{rows}x{cols}: the gradient has the shape of the parameter. Which "
-                    f"product of G, A and B (each transposed or not) gives {rows}x{cols}?"
-                )
-            if same(g, e):
-                continue
-            no_upstream = _engine_grads(lambda x, y: x @ y, [A, B], np.ones_like(G))
-            if same(g, no_upstream[0 if param == "A" else 1]):
-                return (
-                    f"{where} is what you would get if G were all ones: the gradient that "
-                    "arrived from above, G, must enter the product."
-                )
-            if same(g, e.T if e.shape[0] == e.shape[1] else np.full(e.shape, np.nan)):
-                return (
-                    f"{where} is the transpose of the right answer (the shapes hide it when "
-                    "the matrices are square): check the order of the two factors."
-                )
-            return f"{where} gave {array(g)}, expected {array(e)}."
-    return None
+def _fit(activation, steps: int = 150):
+    """Fit y = sin(x) with Linear(1, 16) -> activation -> Linear(16, 1); the losses."""
+    mt.manual_seed(23)
+    x = mt.linspace(-3, 3, 32).reshape(32, 1)
+    y = x.sin()
+    model = nn.Sequential(nn.Linear(1, 16), activation, nn.Linear(16, 1))
+    opt = optim.SGD(model.parameters(), lr=0.05)
+    losses = []
+    for _ in range(steps):
+        loss = nn.functional.mse_loss(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
 
 
-# --- 22.4: the rules together, in a small tensor engine ---------------------------------
+class _ReferenceSoftplus(nn.Module):
+    """softplus from minitensor's own operations: max(x, 0) + log1p(exp(-|x|))."""
+
+    def forward(self, x):
+        return x.clamp(min=0) + (-x.abs()).exp().log1p()
 
 
-_LOSS = "loss = ((x @ w + bias - y)**2).sum()"
-
-
-def _diagnose_tensor_engine(Tensor) -> str | None:
-    if not isinstance(Tensor, type):
-        return "Pass the class itself: check('22.4', Tensor)."
-    rng = _rng()
-    X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=(2,))
-    target = rng.normal(size=(5, 2))
-
-    def loss_of(x, w, bias, y):
-        residual = x @ w + bias + y * -1.0
-        return (residual * residual).sum()
-
-    tensors = [Tensor(a) for a in (X, W, b, target)]
-    loss_of(*tensors).backward()
-    expected = _engine_grads(loss_of, [X, W, b, target], np.array(1.0))
-    for name, t, e in zip(["x", "w", "bias", "y"], tensors, expected):
-        if _shape(t.grad) != _shape(e):
-            return f"In {_LOSS}, {name}.grad has shape {_shape(t.grad)}, expected {_shape(e)}."
-        if not same(t.grad, e):
-            return f"In {_LOSS}, {name}.grad is {array(t.grad)}, expected {array(e)}."
+def _diagnose_layer(SoftplusLayer) -> str | None:
+    if not (isinstance(SoftplusLayer, type) and issubclass(SoftplusLayer, nn.Module)):
+        return "Pass your class itself, a subclass of minitensor.nn.Module."
+    layer = SoftplusLayer()
+    if list(layer.parameters()):
+        return "Softplus has nothing to learn: your layer should have no parameters."
+    out = layer(_tensor(_POINTS)).detach().numpy()
+    if not same(out, _softplus(_POINTS)):
+        return f"Your layer at {array(_POINTS)} gave {array(out)}, expected softplus."
+    ours, reference = _fit(SoftplusLayer()), _fit(_ReferenceSoftplus())
+    if not np.allclose(ours, reference, rtol=1e-5):
+        return (
+            f"Training with your layer ended at loss {ours[-1]:.4g}; with minitensor's own "
+            f"operations it ends at {reference[-1]:.4g}."
+        )
     return None
 
 
 EXERCISES = {
-    "22.1": Exercise(
-        question="sum_to_shape(grad, shape): a broadcast gradient summed back to an input's shape",
-        diagnose=_diagnose_sum_to_shape,
+    "23.1": Exercise(
+        question="class Softplus(minitensor.autograd.Function): forward and backward",
+        diagnose=_diagnose_softplus,
     ),
-    "22.2": Exercise(
-        question="mul_backward(grad, a, b) -> (grad_a, grad_b), with broadcasting",
-        diagnose=_diagnose_mul_backward,
-    ),
-    "22.3": Exercise(
-        question="matmul_backward(G, A, B) -> (grad_A, grad_B) for out = A @ B",
-        diagnose=_diagnose_matmul_backward,
-    ),
-    "22.4": Exercise(
-        question="the notebook's Tensor class, running your three functions",
-        diagnose=_diagnose_tensor_engine,
+    "23.2": Exercise(
+        question="class SoftplusLayer(nn.Module) that applies your Softplus",
+        diagnose=_diagnose_layer,
     ),
 }
