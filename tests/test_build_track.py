@@ -1,4 +1,4 @@
-"""The "build it yourself" checkers (notebooks 20-23): right code passes, typical
+"""The "build it yourself" checkers (notebooks 20-22): right code passes, typical
 mistakes fail with feedback that names the mistake, and nothing gives the solution away.
 
 Each wrong implementation below is a slip students really make: forgetting to
@@ -35,76 +35,9 @@ def _feedback(capsys, exercise_id, answer):
     return verdict, capsys.readouterr().out
 
 
-# --- 20: finite differences ------------------------------------------------------------------
+# --- 20: a Value and its backward -------------------------------------------------------------
 
-DERIVATIVE = _solutions("20_build_derivative")
-
-
-@pytest.mark.parametrize(
-    ("wrong", "named"),
-    [
-        (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward difference"),
-        (lambda f, x, h=1e-5: (f(x) - f(x - h)) / h, "backward difference"),
-        (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
-        (lambda f, x, h=1e-5: (f(x - h) - f(x + h)) / (2 * h), "wrong sign"),
-        (lambda f, x, h=1e-5: (f(x + 1e-6) - f(x - 1e-6)) / 2e-6, "ignore its h"),
-        (lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h), "default"),
-        (lambda f, x, h=1e-5: None, "did you forget `return`"),
-    ],
-)
-def test_central_difference_mistakes_are_named(capsys, wrong, named):
-    verdict, text = _feedback(capsys, "20.1", wrong)
-    assert verdict is False
-    assert named in text
-
-
-def test_numerical_gradient_that_keeps_its_nudges_is_caught(capsys):
-    def nudges_in_place(f, inputs, h=1e-5):
-        partials = []
-        for i in range(len(inputs)):
-            inputs[i] += h
-            up = f(*inputs)
-            inputs[i] -= 2 * h
-            partials.append((up - f(*inputs)) / (2 * h))
-        return partials
-
-    verdict, text = _feedback(capsys, "20.2", nudges_in_place)
-    assert verdict is False and "put each input back" in text
-
-
-def test_numerical_gradient_with_a_one_sided_nudge_names_the_input(capsys):
-    def one_sided(f, inputs, h=1e-5):
-        partials = []
-        for i in range(len(inputs)):
-            up = list(inputs)
-            up[i] += h
-            partials.append((f(*up) - f(*inputs)) / (2 * h))
-        return partials
-
-    verdict, text = _feedback(capsys, "20.2", one_sided)
-    assert verdict is False and "input 0 (x1)" in text and "half" in text
-
-
-@pytest.mark.parametrize(("exercise_id", "dtype"), [("20.3", np.float64), ("20.4", np.float32)])
-def test_best_step_is_measured_not_stored(capsys, exercise_id, dtype):
-    """The answer the check accepts is the step with the smallest error, measured here."""
-    steps = [1e-1, 1e-3, 1e-5, 1e-7, 1e-9, 1e-11, 1e-13]
-    x = dtype(1.0)
-    errors = [
-        abs(float((np.exp(x + dtype(h)) - np.exp(x - dtype(h))) / (dtype(2) * dtype(h))) - math.e)
-        for h in steps
-    ]
-    best = steps[int(np.argmin(errors))]
-    assert check(exercise_id, best) is True
-    for other in steps:
-        if other != best:
-            assert check(exercise_id, other) is False
-    assert "rounding" in capsys.readouterr().out
-
-
-# --- 21: a Value and its backward -------------------------------------------------------------
-
-VALUE = _solutions("21_build_value")
+VALUE = _solutions("20_build_value")
 Good = VALUE.Value
 
 
@@ -165,7 +98,7 @@ def _own_factor(self, other, out):
 )
 def test_mul_mistakes_are_named(capsys, grads, named):
     cls = _with(__mul__=_mul(grads), __rmul__=_mul(grads))
-    verdict, text = _feedback(capsys, "21.1", cls)
+    verdict, text = _feedback(capsys, "20.1", cls)
     assert verdict is False and named in text
 
 
@@ -173,7 +106,7 @@ def test_mul_mistakes_are_named(capsys, grads, named):
     ("exercise_id", "name", "wrong", "named"),
     [
         (
-            "21.2",
+            "20.2",
             "tanh",
             lambda self, out: (
                 lambda: setattr(self, "grad", self.grad + (1 - self.data**2) * out.grad)
@@ -181,13 +114,13 @@ def test_mul_mistakes_are_named(capsys, grads, named):
             "1 - x**2",
         ),
         (
-            "21.2",
+            "20.2",
             "tanh",
             lambda self, out: lambda: setattr(self, "grad", self.grad + (1 - out.data**2)),
             "Multiply it by out.grad",
         ),
         (
-            "21.2",
+            "20.2",
             "tanh",
             lambda self, out: (
                 lambda: setattr(self, "grad", self.grad - (1 - out.data**2) * out.grad)
@@ -195,13 +128,13 @@ def test_mul_mistakes_are_named(capsys, grads, named):
             "sign",
         ),
         (
-            "21.3",
+            "20.3",
             "exp",
             lambda self, out: lambda: setattr(self, "grad", self.grad + self.data * out.grad),
             "e**x itself",
         ),
         (
-            "21.3",
+            "20.3",
             "exp",
             lambda self, out: lambda: setattr(self, "grad", out.data * out.grad),
             "use += instead of =",
@@ -237,7 +170,7 @@ def _pow(local):
     ],
 )
 def test_pow_mistakes_are_named(capsys, local, named):
-    verdict, text = _feedback(capsys, "21.4", _with(__pow__=_pow(local)))
+    verdict, text = _feedback(capsys, "20.4", _with(__pow__=_pow(local)))
     assert verdict is False and named in text
 
 
@@ -311,14 +244,14 @@ def _unseeded_backward(self):
     ],
 )
 def test_backward_mistakes_are_named(capsys, backward, named):
-    verdict, text = _feedback(capsys, "21.5", _with(backward=backward))
+    verdict, text = _feedback(capsys, "20.5", _with(backward=backward))
     assert verdict is False and named in text
 
 
 def test_recursive_backward_passes_but_is_told_its_depth(capsys):
     cls = _with(backward=_recursive_backward)
-    assert check("21.5", cls) is True
-    verdict, text = _feedback(capsys, "21.6", cls)
+    assert check("20.5", cls) is True
+    verdict, text = _feedback(capsys, "20.6", cls)
     assert verdict is False
     assert "gets through a chain of 100 nodes but fails at 1,000 with a RecursionError" in text
     assert sys.getrecursionlimit() >= 1000  # the check put the limit back
@@ -351,20 +284,20 @@ def _train(zero, sign):
     [(False, -1.0, "never resets the gradients"), (True, 1.0, "against the gradient")],
 )
 def test_training_loop_mistakes_are_named(capsys, zero, sign, named):
-    verdict, text = _feedback(capsys, "21.7", _train(zero, sign))
+    verdict, text = _feedback(capsys, "20.7", _train(zero, sign))
     assert verdict is False and named in text
 
 
 def test_the_training_loop_agrees_with_minitensor(capsys):
     """The worked loop's result is checked against minitensor's Value, computed by the checker."""
-    assert check("21.7", _train(True, -1.0)) is True
+    assert check("20.7", _train(True, -1.0)) is True
 
 
 def test_untouched_gaps_are_not_answered_yet(capsys):
     def gap(*args, **kwargs):
         raise NotImplementedError()
 
-    for exercise_id, answer in [("20.1", gap), ("21.1", _with(__mul__=gap)), ("21.7", gap)]:
+    for exercise_id, answer in [("20.1", _with(__mul__=gap)), ("20.7", gap), ("21.1", gap)]:
         assert check(exercise_id, answer) is None
         assert "not answered yet" in capsys.readouterr().out
 
@@ -372,8 +305,8 @@ def test_untouched_gaps_are_not_answered_yet(capsys):
 def test_feedback_never_prints_the_solution(capsys):
     """The messages name mistakes, never the code: no worked line appears in them."""
     for exercise_id, cls in [
-        ("21.1", _with(__mul__=_mul(_assigns), __rmul__=_mul(_assigns))),
-        ("21.5", _with(backward=_unreversed_backward)),
+        ("20.1", _with(__mul__=_mul(_assigns), __rmul__=_mul(_assigns))),
+        ("20.5", _with(backward=_unreversed_backward)),
     ]:
         check(exercise_id, cls)
     text = capsys.readouterr().out
@@ -381,9 +314,9 @@ def test_feedback_never_prints_the_solution(capsys):
     assert "for node in reversed(order)" not in text
 
 
-# --- 22: tensor backward rules --------------------------------------------------------------
+# --- 21: tensor backward rules --------------------------------------------------------------
 
-TENSOR = _solutions("22_build_tensor_backward")
+TENSOR = _solutions("21_build_tensor_backward")
 
 
 @pytest.mark.parametrize(
@@ -396,7 +329,7 @@ TENSOR = _solutions("22_build_tensor_backward")
     ],
 )
 def test_sum_to_shape_mistakes_are_named(capsys, wrong, named):
-    verdict, text = _feedback(capsys, "22.1", wrong)
+    verdict, text = _feedback(capsys, "21.1", wrong)
     assert verdict is False and named in text
 
 
@@ -413,7 +346,7 @@ def test_sum_to_shape_mistakes_are_named(capsys, wrong, named):
     ],
 )
 def test_mul_backward_mistakes_are_named(capsys, wrong, named):
-    verdict, text = _feedback(capsys, "22.2", wrong)
+    verdict, text = _feedback(capsys, "21.2", wrong)
     assert verdict is False and named in text
 
 
@@ -429,52 +362,52 @@ def test_mul_backward_mistakes_are_named(capsys, wrong, named):
     ],
 )
 def test_matmul_backward_mistakes_are_named(capsys, wrong, named):
-    verdict, text = _feedback(capsys, "22.3", wrong)
+    verdict, text = _feedback(capsys, "21.3", wrong)
     assert verdict is False and named in text
 
 
 def test_a_transposed_gradient_of_square_matrices_is_caught(capsys):
     """When A, B and G are square the shapes match; the check still sees the transpose."""
-    from exercises.ex22 import EXERCISES
+    from exercises.ex21 import EXERCISES
 
     def transposed_when_square(G, A, B):
         grad_B = A.T @ G
         return G @ B.T, grad_B.T if grad_B.shape[0] == grad_B.shape[1] else grad_B
 
-    message = EXERCISES["22.3"].verdict(transposed_when_square)
+    message = EXERCISES["21.3"].verdict(transposed_when_square)
     assert "transpose of the right answer" in message
 
 
 def _notebook_tensor_class(**functions):
-    """The Tensor class exactly as notebook 22 defines it, running the given functions."""
+    """The Tensor class exactly as notebook 21 defines it, running the given functions."""
     from tools.build_notebooks import SOURCES, parse_source
 
-    cells = parse_source((SOURCES / "22_build_tensor_backward.py").read_text())
+    cells = parse_source((SOURCES / "21_build_tensor_backward.py").read_text())
     (source,) = [c["source"] for c in cells if c["source"].startswith("class Tensor:")]
     namespace = {"np": np, **functions}
-    exec(compile(source, "22_build_tensor_backward", "exec"), namespace)
+    exec(compile(source, "21_build_tensor_backward", "exec"), namespace)
     return namespace["Tensor"]
 
 
 def test_the_notebooks_tensor_engine_runs_right_rules(capsys):
     rules = {name: getattr(TENSOR, name) for name in ("sum_to_shape", "mul_backward")}
     cls = _notebook_tensor_class(**rules, matmul_backward=TENSOR.matmul_backward)
-    assert check("22.4", cls) is True
+    assert check("21.4", cls) is True
 
 
 def test_the_tensor_engine_with_a_wrong_rule_is_caught(capsys):
-    """22.4 runs the student's functions: a mistake in one shows up there too."""
+    """21.4 runs the student's functions: a mistake in one shows up there too."""
     rules = {name: getattr(TENSOR, name) for name in ("sum_to_shape", "mul_backward")}
     cls = _notebook_tensor_class(
         **rules, matmul_backward=lambda G, A, B: (G @ B.T, np.zeros_like(B))
     )
-    verdict, text = _feedback(capsys, "22.4", cls)
+    verdict, text = _feedback(capsys, "21.4", cls)
     assert verdict is False and "w.grad is" in text
 
 
-# --- 23: a Function of your own -------------------------------------------------------------
+# --- 22: a Function of your own -------------------------------------------------------------
 
-FUNCTION = _solutions("23_build_function")
+FUNCTION = _solutions("22_build_function")
 
 
 def _softplus_with(forward=None, backward=None):
@@ -511,7 +444,7 @@ def _naive_forward(ctx, x):
 )
 def test_softplus_mistakes_are_named(capsys, function, named):
     with np.errstate(all="ignore"):
-        verdict, text = _feedback(capsys, "23.1", function)
+        verdict, text = _feedback(capsys, "22.1", function)
     assert verdict is False and named in text
 
 
@@ -542,5 +475,5 @@ def test_a_layer_with_parameters_is_refused(capsys):
         def forward(self, x):
             return FUNCTION.Softplus.apply(x) * self.scale
 
-    verdict, text = _feedback(capsys, "23.2", Weighted)
+    verdict, text = _feedback(capsys, "22.2", Weighted)
     assert verdict is False and "no parameters" in text

@@ -36,7 +36,7 @@ from typing import Any
 # One module per notebook with exercises, named explicitly (no discovery magic).
 _MODULES = [
     "ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08", "ex09", "ex10", "ex11",
-    "ex20", "ex21", "ex22", "ex23",
+    "ex20", "ex21", "ex22",
 ]  # fmt: skip
 
 

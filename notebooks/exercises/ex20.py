@@ -1,4 +1,4 @@
-"""Checks for notebook 21 (build it yourself: a `Value` class and its backward pass).
+"""Checks for notebook 20 (build it yourself: a `Value` class and its backward pass).
 
 The student's class follows the notebook's skeleton (micrograd's design):
 ``Value(data, _children, _op)`` with ``.data``, ``.grad``, ``._prev`` and a
@@ -51,11 +51,11 @@ def _accumulates(Value, make, name: str) -> str | None:
     return None
 
 
-# --- 21.1: multiplication -------------------------------------------------------------------
+# --- 20.1: multiplication -------------------------------------------------------------------
 
 
 def _diagnose_mul(Value) -> str | None:
-    if message := _not_a_class(Value, "21.1"):
+    if message := _not_a_class(Value, "20.1"):
         return message
     a, b = Value(2.0), Value(-3.0)
     out = a * b
@@ -99,7 +99,7 @@ def _diagnose_mul(Value) -> str | None:
     return None
 
 
-# --- 21.2 to 21.4: tanh, exp, powers ---------------------------------------------------------
+# --- 20.2 to 20.4: tanh, exp, powers ---------------------------------------------------------
 
 
 def _check_unary(Value, name, make, points, value, slope, slips) -> str | None:
@@ -128,7 +128,7 @@ def _check_unary(Value, name, make, points, value, slope, slips) -> str | None:
 
 
 def _diagnose_tanh(Value) -> str | None:
-    if message := _not_a_class(Value, "21.2"):
+    if message := _not_a_class(Value, "20.2"):
         return message
 
     def t(x):
@@ -152,7 +152,7 @@ def _diagnose_tanh(Value) -> str | None:
 
 
 def _diagnose_exp(Value) -> str | None:
-    if message := _not_a_class(Value, "21.3"):
+    if message := _not_a_class(Value, "20.3"):
         return message
     return _check_unary(
         Value,
@@ -171,7 +171,7 @@ def _diagnose_exp(Value) -> str | None:
 
 
 def _diagnose_pow(Value) -> str | None:
-    if message := _not_a_class(Value, "21.4"):
+    if message := _not_a_class(Value, "20.4"):
         return message
     for k in (2, 3, -1, 0.5, 0):
         points = [2.0, 4.0] if k == 0.5 else [2.0, -1.5, 0.5]
@@ -198,7 +198,7 @@ def _diagnose_pow(Value) -> str | None:
     return None
 
 
-# --- 21.5 and 21.6: backward() -----------------------------------------------------------------
+# --- 20.5 and 20.6: backward() -----------------------------------------------------------------
 
 
 def _node(Value, data, children, local_grads, op):
@@ -284,7 +284,7 @@ def _compare_backward(Value, graph, description) -> str | None:
 
 
 def _diagnose_backward(Value) -> str | None:
-    if message := _not_a_class(Value, "21.5"):
+    if message := _not_a_class(Value, "20.5"):
         return message
     return _compare_backward(Value, _neuron, "o = tanh(x1*w1 + x2*w2 + b)") or _compare_backward(
         Value, _reuse, "s = a*b, d = (s*s + s) * a"
@@ -312,10 +312,10 @@ DEPTHS = [100, 1_000, 10_000, 100_000]
 
 
 def _diagnose_deep_backward(Value) -> str | None:
-    if message := _not_a_class(Value, "21.6"):
+    if message := _not_a_class(Value, "20.6"):
         return message
     if message := _diagnose_backward(Value):
-        return "First make exercise 21.5 right. " + message
+        return "First make exercise 20.5 right. " + message
     survived = 0
     for depth in DEPTHS:
         if not _survives(Value, depth):
@@ -329,7 +329,7 @@ def _diagnose_deep_backward(Value) -> str | None:
     return None
 
 
-# --- 21.7: training with your engine -------------------------------------------------------
+# --- 20.7: training with your engine -------------------------------------------------------
 
 _POINTS = [([2.0, 3.0], 1.0), ([-1.0, -1.5], -1.0), ([0.5, -2.0], -1.0), ([1.0, 1.0], 1.0)]
 _START = ([0.1, -0.2], 0.05)
@@ -358,7 +358,7 @@ def _reference_training(zero_grads: bool = True, sign: float = -1.0):
 
 def _diagnose_train(train) -> str | None:
     if not callable(train):
-        return "Pass your function itself: check('21.7', train)."
+        return "Pass your function itself: check('20.7', train)."
     result = train(list(_START[0]), _START[1], _POINTS, _LR, _STEPS)
     if result is None:
         return "train returned None: return w, b, losses."
@@ -388,19 +388,19 @@ def _diagnose_train(train) -> str | None:
 
 
 EXERCISES = {
-    "21.1": Exercise(question="Value.__mul__ and its _backward", diagnose=_diagnose_mul),
-    "21.2": Exercise(question="Value.tanh and its _backward", diagnose=_diagnose_tanh),
-    "21.3": Exercise(question="Value.exp and its _backward", diagnose=_diagnose_exp),
-    "21.4": Exercise(question="Value.__pow__ (a number as exponent)", diagnose=_diagnose_pow),
-    "21.5": Exercise(
+    "20.1": Exercise(question="Value.__mul__ and its _backward", diagnose=_diagnose_mul),
+    "20.2": Exercise(question="Value.tanh and its _backward", diagnose=_diagnose_tanh),
+    "20.3": Exercise(question="Value.exp and its _backward", diagnose=_diagnose_exp),
+    "20.4": Exercise(question="Value.__pow__ (a number as exponent)", diagnose=_diagnose_pow),
+    "20.5": Exercise(
         question="Value.backward: a topological sort, then _backward from the output",
         diagnose=_diagnose_backward,
     ),
-    "21.6": Exercise(
+    "20.6": Exercise(
         question="a backward() that survives a chain of 100,000 nodes",
         diagnose=_diagnose_deep_backward,
     ),
-    "21.7": Exercise(
+    "20.7": Exercise(
         question="train(w, b, points, lr, steps) with your Value: returns w, b, losses",
         diagnose=_diagnose_train,
     ),

@@ -1,4 +1,4 @@
-"""Checks for notebook 22 (build it yourself: the backward of tensor operations).
+"""Checks for notebook 21 (build it yourself: the backward of tensor operations).
 
 The student writes NumPy functions; each check runs them on several shapes
 and compares with what minitensor's engine computes for the same operation
@@ -34,7 +34,7 @@ def _shape(x) -> tuple:
     return tuple(np.shape(x))
 
 
-# --- 22.1: summing a broadcast gradient back -----------------------------------------------
+# --- 21.1: summing a broadcast gradient back -----------------------------------------------
 
 # (the input's shape, the broadcast output's shape)
 _BROADCASTS = [
@@ -50,7 +50,7 @@ _BROADCASTS = [
 
 def _diagnose_sum_to_shape(sum_to_shape) -> str | None:
     if not callable(sum_to_shape):
-        return "Pass your function itself: check('22.1', sum_to_shape)."
+        return "Pass your function itself: check('21.1', sum_to_shape)."
     rng = _rng()
     for shape, out_shape in _BROADCASTS:
         grad = rng.normal(size=out_shape)
@@ -95,14 +95,14 @@ def _diagnose_sum_to_shape(sum_to_shape) -> str | None:
     return None
 
 
-# --- 22.2: elementwise product with broadcasting ------------------------------------------
+# --- 21.2: elementwise product with broadcasting ------------------------------------------
 
 _PRODUCTS = [((2, 3), (2, 3)), ((4, 3), (3,)), ((4, 1), (1, 5)), ((2, 3), ())]
 
 
 def _diagnose_mul_backward(mul_backward) -> str | None:
     if not callable(mul_backward):
-        return "Pass your function itself: check('22.2', mul_backward)."
+        return "Pass your function itself: check('21.2', mul_backward)."
     rng = _rng()
     for a_shape, b_shape in _PRODUCTS:
         a, b = rng.normal(size=a_shape), rng.normal(size=b_shape)
@@ -142,14 +142,14 @@ def _diagnose_mul_backward(mul_backward) -> str | None:
     return None
 
 
-# --- 22.3: matrix product -----------------------------------------------------------------
+# --- 21.3: matrix product -----------------------------------------------------------------
 
 _MATMULS = [(2, 3, 4), (3, 3, 3), (1, 5, 2), (4, 1, 3)]  # A is m x k, B is k x n
 
 
 def _diagnose_matmul_backward(matmul_backward) -> str | None:
     if not callable(matmul_backward):
-        return "Pass your function itself: check('22.3', matmul_backward)."
+        return "Pass your function itself: check('21.3', matmul_backward)."
     rng = _rng()
     for m, k, n in _MATMULS:
         A, B, G = rng.normal(size=(m, k)), rng.normal(size=(k, n)), rng.normal(size=(m, n))
@@ -186,7 +186,7 @@ def _diagnose_matmul_backward(matmul_backward) -> str | None:
     return None
 
 
-# --- 22.4: the rules together, in a small tensor engine ---------------------------------
+# --- 21.4: the rules together, in a small tensor engine ---------------------------------
 
 
 _LOSS = "loss = ((x @ w + bias - y)**2).sum()"
@@ -194,7 +194,7 @@ _LOSS = "loss = ((x @ w + bias - y)**2).sum()"
 
 def _diagnose_tensor_engine(Tensor) -> str | None:
     if not isinstance(Tensor, type):
-        return "Pass the class itself: check('22.4', Tensor)."
+        return "Pass the class itself: check('21.4', Tensor)."
     rng = _rng()
     X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=(2,))
     target = rng.normal(size=(5, 2))
@@ -215,19 +215,19 @@ def _diagnose_tensor_engine(Tensor) -> str | None:
 
 
 EXERCISES = {
-    "22.1": Exercise(
+    "21.1": Exercise(
         question="sum_to_shape(grad, shape): a broadcast gradient summed back to an input's shape",
         diagnose=_diagnose_sum_to_shape,
     ),
-    "22.2": Exercise(
+    "21.2": Exercise(
         question="mul_backward(grad, a, b) -> (grad_a, grad_b), with broadcasting",
         diagnose=_diagnose_mul_backward,
     ),
-    "22.3": Exercise(
+    "21.3": Exercise(
         question="matmul_backward(G, A, B) -> (grad_A, grad_B) for out = A @ B",
         diagnose=_diagnose_matmul_backward,
     ),
-    "22.4": Exercise(
+    "21.4": Exercise(
         question="the notebook's Tensor class, running your three functions",
         diagnose=_diagnose_tensor_engine,
     ),

@@ -1,4 +1,4 @@
-"""Checks for notebook 23 (build it yourself: an operation of your own for minitensor).
+"""Checks for notebook 22 (build it yourself: an operation of your own for minitensor).
 
 The student writes ``Softplus``, a `minitensor.autograd.Function`:
 softplus(x) = log(1 + e^x), whose derivative is the sigmoid 1 / (1 + e^-x).
@@ -98,7 +98,7 @@ def _diagnose_softplus(Softplus) -> str | None:
     return None
 
 
-# --- 23.2: a layer that trains ----------------------------------------------------------
+# --- 22.2: a layer that trains ----------------------------------------------------------
 
 
 def _fit(activation, steps: int = 150):
@@ -144,11 +144,11 @@ def _diagnose_layer(SoftplusLayer) -> str | None:
 
 
 EXERCISES = {
-    "23.1": Exercise(
+    "22.1": Exercise(
         question="class Softplus(minitensor.autograd.Function): forward and backward",
         diagnose=_diagnose_softplus,
     ),
-    "23.2": Exercise(
+    "22.2": Exercise(
         question="class SoftplusLayer(nn.Module) that applies your Softplus",
         diagnose=_diagnose_layer,
     ),

@@ -1,17 +1,17 @@
-"""Worked solutions for notebook 21 (build it yourself: a Value and backward).
+"""Worked solutions for notebook 20 (build it yourself: a Value and backward).
 
 Each operation's ``_backward`` adds (+=, never =) the gradient that arrived
 at the output, ``out.grad``, times the local derivative:
 
-21.1  out = a * b: d out/d a = b and d out/d b = a.
-21.2  out = tanh(x): 1 - tanh(x)**2, and tanh(x) is out.data.
-21.3  out = exp(x): exp(x), which is out.data.
-21.4  out = x**k: k * x**(k - 1).
-21.5  backward: a topological order (each node after its inputs, each node
+20.1  out = a * b: d out/d a = b and d out/d b = a.
+20.2  out = tanh(x): 1 - tanh(x)**2, and tanh(x) is out.data.
+20.3  out = exp(x): exp(x), which is out.data.
+20.4  out = x**k: k * x**(k - 1).
+20.5  backward: a topological order (each node after its inputs, each node
       once), the seed self.grad = 1, then every _backward in reverse order.
-21.6  The same sort with an explicit stack instead of recursion, so that a
+20.6  The same sort with an explicit stack instead of recursion, so that a
       chain of any length fits (Python allows about 1,000 nested calls).
-21.7  Reset every .grad to 0 (backward adds to it), backward, then step
+20.7  Reset every .grad to 0 (backward adds to it), backward, then step
       against the gradient: p.data -= lr * p.grad.
 """
 
@@ -137,11 +137,11 @@ def train(w, b, points, lr, steps):
 
 
 SOLUTIONS = {
-    "21.1": Value,
-    "21.2": Value,
-    "21.3": Value,
-    "21.4": Value,
-    "21.5": Value,
-    "21.6": Value,
-    "21.7": train,
+    "20.1": Value,
+    "20.2": Value,
+    "20.3": Value,
+    "20.4": Value,
+    "20.5": Value,
+    "20.6": Value,
+    "20.7": train,
 }

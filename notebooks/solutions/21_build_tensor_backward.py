@@ -1,11 +1,11 @@
-"""Worked solutions for notebook 22 (build it yourself: tensor backward).
+"""Worked solutions for notebook 21 (build it yourself: tensor backward).
 
-22.1  Broadcasting lines shapes up from the right. Sum the gradient over the
+21.1  Broadcasting lines shapes up from the right. Sum the gradient over the
       extra leading axes, then over every axis where the input had size 1
       (keeping it, so the shape comes back exactly).
-22.2  d(a*b)/da = b and d(a*b)/db = a, times the upstream gradient, each summed
+21.2  d(a*b)/da = b and d(a*b)/db = a, times the upstream gradient, each summed
       back to its input's shape.
-22.3  out = A @ B with A m x k, B k x n, G m x n: grad_A = G @ B.T (m x k) and
+21.3  out = A @ B with A m x k, B k x n, G m x n: grad_A = G @ B.T (m x k) and
       grad_B = A.T @ G (k x n). The shapes allow no other product.
 """
 
@@ -28,7 +28,7 @@ def matmul_backward(G, A, B):
     return G @ B.T, A.T @ G
 
 
-# 22.4 needs no code of its own: the notebook's Tensor class, running the three
+# 21.4 needs no code of its own: the notebook's Tensor class, running the three
 # functions above.
 class Tensor:
     """An array that remembers how it was computed (your Value, one dimension up)."""
@@ -98,8 +98,8 @@ class Tensor:
 
 
 SOLUTIONS = {
-    "22.1": sum_to_shape,
-    "22.2": mul_backward,
-    "22.3": matmul_backward,
-    "22.4": Tensor,
+    "21.1": sum_to_shape,
+    "21.2": mul_backward,
+    "21.3": matmul_backward,
+    "21.4": Tensor,
 }

@@ -1,10 +1,10 @@
-"""Worked solutions for notebook 23 (build it yourself: an operation for minitensor).
+"""Worked solutions for notebook 22 (build it yourself: an operation for minitensor).
 
-23.1  softplus(x) = log(1 + e**x). Written as max(x, 0) + log1p(e**-|x|) it
+22.1  softplus(x) = log(1 + e**x). Written as max(x, 0) + log1p(e**-|x|) it
       never exponentiates a large positive number (the two forms are equal:
       for x > 0, log(1 + e**x) = x + log(1 + e**-x)). Its derivative is the
       sigmoid, e**x / (1 + e**x) = 1 / (1 + e**-x), times grad_output.
-23.2  A Module whose forward applies the Function: no parameters.
+22.2  A Module whose forward applies the Function: no parameters.
 """
 
 import minitensor as mt
@@ -29,6 +29,6 @@ class SoftplusLayer(nn.Module):
 
 
 SOLUTIONS = {
-    "23.1": Softplus,
-    "23.2": SoftplusLayer,
+    "22.1": Softplus,
+    "22.2": SoftplusLayer,
 }

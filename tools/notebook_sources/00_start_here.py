@@ -61,15 +61,14 @@
 # | 10 | Tensor backward rules: the gradient of a matrix product, broadcasting, Jacobians |
 # | 11 | Higher derivatives (`create_graph=True`) and operations of your own (`autograd.Function`) |
 #
-# Then **build it yourself**: four notebooks in which you write the pieces of an autograd
-# engine, with a check after each step.
+# Then **build it yourself**: three notebooks in which you write an autograd engine of your
+# own, piece by piece, with a check after each step.
 #
 # | | What you build |
 # |---|---|
-# | 20 | `20_build_derivative`: derivatives by finite differences and by hand |
-# | 21 | `21_build_value`: a scalar `Value` with its own `backward()` |
-# | 22 | `22_build_tensor_backward`: backward rules for tensor operations |
-# | 23 | `23_build_function`: your own `autograd.Function`, checked with `gradcheck` |
+# | 20 | `20_build_value`: a scalar `Value`, the local derivative of each operation, your own `backward()`, a training loop |
+# | 21 | `21_build_tensor_backward`: the backward rules of tensors (broadcasting, `matmul`) inside a small tensor engine |
+# | 22 | `22_build_function`: an operation of your own for minitensor, checked with `gradcheck`, trained as a layer |
 
 # %% [markdown]
 # ## Check your setup

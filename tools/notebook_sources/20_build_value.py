@@ -1,15 +1,27 @@
 # %% [markdown]
-# # 21 · Build it yourself, 2: a `Value` and its backward pass
+# # 20 · Build it yourself, 1: a `Value` and its backward pass
 #
-# In this notebook you write a scalar autograd engine of your own, the size of
-# micrograd: a `Value` class that records how each number was computed, the local
-# derivative of each operation, and a `backward()` that applies the chain rule to the
-# whole graph. At the end you train a neuron with it.
+# The notebooks so far showed you an autograd engine at work. In this track of three
+# notebooks **you write one**, piece by piece, and every piece is checked the moment you
+# run it:
 #
-# Each gap is a `raise NotImplementedError()`: replace it with your code and run the cell.
-# The check at the end of the cell runs your code against the real engine (`minitensor`)
-# and says what is right or what is wrong. The worked solutions are in
-# `solutions/21_build_value.py`.
+# | notebook | you write |
+# |---|---|
+# | `20_build_value` | a `Value` class: `*`, `tanh`, `exp`, `**`, a `backward()` with your own topological sort, a training loop |
+# | `21_build_tensor_backward` | the backward rules that tensors add: broadcasting and `matmul`, inside a small tensor engine |
+# | `22_build_function` | an operation of your own for minitensor, checked by `gradcheck`, trained as a layer |
+#
+# Here you start with a scalar engine the size of micrograd: a `Value` that records how
+# each number was computed, the local derivative of each operation, and a `backward()`
+# that applies the chain rule to the whole graph. In exercise 02.4 you walked
+# minitensor's own nodes; here every node is yours. At the end you train a neuron with it.
+#
+# **How the gaps work.** A cell with a gap contains `raise NotImplementedError()`. Replace
+# that line with your code and run the cell: the `check(...)` call at its end runs your
+# code on several inputs, compares it with the real engine (`minitensor`), and says what
+# is right or *what* is wrong (which number, expected against got, and the likely slip).
+# Until you fill a gap it says "not answered yet". The worked solutions are in
+# `solutions/20_build_value.py`, for after you have tried.
 
 # %%
 import math
@@ -78,7 +90,7 @@ c._backward()
 a, b, c
 
 # %% [markdown]
-# ### Exercise 21.1: multiplication
+# ### Exercise 20.1: multiplication
 #
 # Complete `_backward` for `out = self * other`. The local derivative with respect to each
 # factor is the *other* factor. The check puts its own number into `out.grad` and looks
@@ -99,10 +111,10 @@ def __mul__(self, other):
 
 Value.__mul__ = __mul__
 Value.__rmul__ = __mul__  # 2 * a calls a.__rmul__(2)
-check("21.1", Value)
+check("20.1", Value)
 
 # %% [markdown]
-# ### Exercise 21.2: tanh
+# ### Exercise 20.2: tanh
 #
 # $\frac{d}{dx}\tanh x = 1 - \tanh^2 x$. The forward pass has already computed $\tanh x$:
 # use it.
@@ -120,10 +132,10 @@ def tanh(self):
 
 
 Value.tanh = tanh
-check("21.2", Value)
+check("20.2", Value)
 
 # %% [markdown]
-# ### Exercise 21.3: exp
+# ### Exercise 20.3: exp
 #
 # $\frac{d}{dx}e^x = e^x$.
 
@@ -140,10 +152,10 @@ def exp(self):
 
 
 Value.exp = exp
-check("21.3", Value)
+check("20.3", Value)
 
 # %% [markdown]
-# ### Exercise 21.4: powers
+# ### Exercise 20.4: powers
 #
 # $\frac{d}{dx}x^k = k\,x^{k-1}$, for a number $k$ (not a `Value`). The check tries
 # $k = 2, 3, -1, 0.5$ and $0$.
@@ -162,7 +174,7 @@ def __pow__(self, k):
 
 
 Value.__pow__ = __pow__
-check("21.4", Value)
+check("20.4", Value)
 
 # %% [markdown]
 # ## More operations, for free
@@ -209,7 +221,7 @@ o.label = "o"
 viz.Stepper(o, predict=True)
 
 # %% [markdown]
-# ### Exercise 21.5: `backward`
+# ### Exercise 20.5: `backward`
 #
 # Write `backward(self)`: build the topological order of the graph below `self` (each
 # node once, even when it is reached by several paths), set `self.grad = 1.0`, then call
@@ -223,20 +235,20 @@ def backward(self):
 
 
 Value.backward = backward
-check("21.5", Value)
+check("20.5", Value)
 
 # %% [markdown]
-# ### Exercise 21.6: deep graphs
+# ### Exercise 20.6: deep graphs
 #
 # The easiest topological sort is recursive (visit the children, then append the node),
 # and micrograd's is. But Python allows about a thousand nested calls, and a network
 # unrolled over time easily has more nodes in a chain. The check runs your `backward()`
 # on chains of 100, 1,000, 10,000 and 100,000 nodes and tells you how far it gets. If it
 # stops early, rewrite it with a stack of your own (a list of nodes still to visit), and
-# run the 21.5 check again too.
+# run the 20.5 check again too.
 
 # %%
-check("21.6", Value)
+check("20.6", Value)
 
 # %% [markdown]
 # ## Training with your engine
@@ -245,7 +257,7 @@ check("21.6", Value)
 # $\tanh(w_1 x_1 + w_2 x_2 + b)$, and four points to fit, with the squared error summed
 # over them as the loss.
 #
-# ### Exercise 21.7: the training loop
+# ### Exercise 20.7: the training loop
 #
 # Complete `train`: in each step, after the forward pass that is already written, reset
 # every parameter's gradient to 0, run `loss.backward()`, then move each parameter a step
@@ -268,9 +280,9 @@ def train(w, b, points, lr, steps):
     return w, b, losses
 
 
-check("21.7", train)
+check("20.7", train)
 
 # %% [markdown]
 # That is a complete autograd engine: every `loss.backward()` in PyTorch does what yours
-# does, on tensors instead of numbers. Next: `22_build_tensor_backward.ipynb`, where the
+# does, on tensors instead of numbers. Next: `21_build_tensor_backward.ipynb`, where the
 # gradients become arrays and their shapes start to matter.

@@ -1,7 +1,7 @@
 # %% [markdown]
-# # 22 · Build it yourself, 3: the backward of tensor operations
+# # 21 · Build it yourself, 2: the backward of tensor operations
 #
-# Your `Value` of notebook 21 handles one number at a time. A real network computes
+# Your `Value` of notebook 20 handles one number at a time. A real network computes
 # with arrays, and every rule you wrote still holds, entry by entry. Two things are new,
 # and this notebook is about them:
 #
@@ -40,7 +40,7 @@ print("x.grad:", x.grad.shape, " b.grad:", b.grad)
 # then `(4, 3)`. To send a gradient back, undo both: sum over the added leading axes,
 # then over each stretched axis, keeping it with size 1.
 #
-# ### Exercise 22.1: `sum_to_shape`
+# ### Exercise 21.1: `sum_to_shape`
 #
 # Write `sum_to_shape(grad, shape)`: `grad` has the broadcast output's shape, and the
 # result must have exactly `shape` (a tuple, possibly `()` for a scalar). The check tries
@@ -52,10 +52,10 @@ def sum_to_shape(grad, shape):
     raise NotImplementedError()
 
 
-check("22.1", sum_to_shape)
+check("21.1", sum_to_shape)
 
 # %% [markdown]
-# ### Exercise 22.2: elementwise product
+# ### Exercise 21.2: elementwise product
 #
 # For `out = a * b` (with broadcasting) the local derivatives are the same as for your
 # `Value`: the other factor. Write `mul_backward(grad, a, b)`, returning
@@ -67,7 +67,7 @@ def mul_backward(grad, a, b):
     raise NotImplementedError()
 
 
-check("22.2", mul_backward)
+check("21.2", mul_backward)
 
 # %% [markdown]
 # ## Matrix products: let the shapes guide you
@@ -79,7 +79,7 @@ check("22.2", mul_backward)
 # alone: `grad_A` must be $m \times k$, and only one product of `G` ($m \times n$) with `B`
 # or its transpose has that shape. Likewise `grad_B`, $k \times n$, from `A` and `G`.
 #
-# ### Exercise 22.3: `matmul_backward`
+# ### Exercise 21.3: `matmul_backward`
 #
 # Write `matmul_backward(G, A, B)`, returning `(grad_A, grad_B)`. The check includes square
 # matrices, where a wrong order still gives the right shape.
@@ -90,7 +90,7 @@ def matmul_backward(G, A, B):
     raise NotImplementedError()
 
 
-check("22.3", matmul_backward)
+check("21.3", matmul_backward)
 
 # %% [markdown]
 # ## Your rules inside a tensor engine
@@ -98,7 +98,7 @@ check("22.3", matmul_backward)
 # Here is a `Tensor` built exactly like your `Value`: each operation makes a node that
 # remembers its inputs and a `_backward` that sends `out.grad` on. The only new code is
 # that gradients are arrays, and that each `_backward` calls **your** functions above.
-# `backward()` is the iterative one of notebook 21, with an array of ones as the seed.
+# `backward()` is the iterative one of notebook 20, with an array of ones as the seed.
 
 
 # %%
@@ -170,7 +170,7 @@ class Tensor:
 
 
 # %% [markdown]
-# ### Exercise 22.4: your engine against minitensor
+# ### Exercise 21.4: your engine against minitensor
 #
 # Nothing to write this time: the check builds a linear layer with a squared-error loss,
 # `((x @ w + bias - y)**2).sum()`, with this class, runs your rules through `backward()`,
@@ -178,7 +178,7 @@ class Tensor:
 # right too.
 
 # %%
-check("22.4", Tensor)
+check("21.4", Tensor)
 
 # %% [markdown]
 # With these rules and a few more (sum and mean, reshape, indexing, each a few lines)
@@ -186,4 +186,4 @@ check("22.4", Tensor)
 # `minitensor/ops/`: `sum_to_shape` is `sum_to` in its `broadcast.py`, and `matmul.py` has the rule you
 # found from the shapes.
 #
-# Next: `23_build_function.ipynb`, where you add an operation to minitensor itself.
+# Next: `22_build_function.ipynb`, where you add an operation to minitensor itself.

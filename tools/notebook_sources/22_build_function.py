@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 23 · Build it yourself, 4: an operation of your own, inside minitensor
+# # 22 · Build it yourself, 3: an operation of your own, inside minitensor
 #
 # Every operation of minitensor (and of PyTorch) is a `Function`: a class with a static
 # `forward`, which computes the result from plain tensors, and a static `backward`, which
@@ -18,30 +18,30 @@ from exercises import check
 from minitensor import nn
 
 # %% [markdown]
-# ## A Function, worked: the cube
+# ## A Function, worked: the sine
 #
 # `forward(ctx, x)` computes the result and keeps on `ctx` what backward will need
 # (`ctx.save_for_backward`). `backward(ctx, grad_output)` takes it back
 # (`ctx.saved_tensors`) and returns `grad_output` times the local derivative,
-# $3x^2$ here. `Cube.apply(x)` runs it and records a graph node, whose name minitensor
+# $\cos x$ here. `Sine.apply(x)` runs it and records a graph node, whose name minitensor
 # makes from the class's name, as PyTorch does.
 
 
 # %%
-class Cube(mt.autograd.Function):
+class Sine(mt.autograd.Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * x * x
+        return x.sin()
 
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
-        return grad_output * 3 * x**2
+        return grad_output * x.cos()
 
 
-x = mt.tensor([1.0, -2.0, 0.5], requires_grad=True)
-y = Cube.apply(x)
+x = mt.tensor([0.0, 1.0, -2.0], requires_grad=True)
+y = Sine.apply(x)
 y.sum().backward()
 print(y)
 print(x.grad)
@@ -49,17 +49,17 @@ print(x.grad)
 # %% [markdown]
 # ## Checking a backward: `gradcheck`
 #
-# `gradcheck` does what your `numerical_gradient` of notebook 20 did: it nudges every
-# input entry by a small step, in float64, and compares the central differences with
-# what `backward` returns. It says `True`, or raises an error that names the entry that
-# disagrees.
+# `gradcheck` does what your `central_difference` of exercise 01.4 did, for every entry
+# of every input: it nudges the entry by a small step, in float64, and compares the
+# central difference with what `backward` returns. It says `True`, or raises an error
+# that names the entry that disagrees.
 
 # %%
 probe = mt.tensor([0.3, -1.2, 2.0], dtype=mt.float64, requires_grad=True)
-mt.autograd.gradcheck(Cube.apply, (probe,))
+mt.autograd.gradcheck(Sine.apply, (probe,))
 
 # %% [markdown]
-# ### Exercise 23.1: `Softplus`
+# ### Exercise 22.1: `Softplus`
 #
 # Write `Softplus` as a `Function`. Two things to watch:
 #
@@ -82,7 +82,7 @@ class Softplus(mt.autograd.Function):
         raise NotImplementedError()
 
 
-check("23.1", Softplus)
+check("22.1", Softplus)
 
 # %% [markdown]
 # ## From a Function to a layer
@@ -90,7 +90,7 @@ check("23.1", Softplus)
 # A layer is an `nn.Module` whose `forward` calls the Function's `apply`. A layer without
 # weights, like ReLU or softplus, has nothing else.
 #
-# ### Exercise 23.2: `SoftplusLayer`
+# ### Exercise 22.2: `SoftplusLayer`
 #
 # Write the layer. The check uses it in `nn.Sequential(nn.Linear(1, 16), SoftplusLayer(),
 # nn.Linear(16, 1))`, fits $\sin x$ on $[-3, 3]$ for 150 steps of SGD, and compares every
@@ -103,10 +103,10 @@ class SoftplusLayer(nn.Module):
         raise NotImplementedError()
 
 
-check("23.2", SoftplusLayer)
+check("22.2", SoftplusLayer)
 
 # %% [markdown]
-# That completes the track: a derivative by hand, a scalar engine, the tensor rules and
-# an operation inside a real engine. The same `Function` in PyTorch is
+# That completes the track: a scalar engine, the tensor rules and an operation inside a
+# real engine. The same `Function` in PyTorch is
 # `torch.autograd.Function`, with the same `ctx.save_for_backward`, `ctx.saved_tensors`
 # and `apply`, and `torch.autograd.gradcheck` checks it the same way.
