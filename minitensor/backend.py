@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -232,6 +233,7 @@ def use_standin_gpu(enabled: bool = True) -> None:
     global _gpu_backend, _gpu_checked
     _gpu_backend = _standin_backend() if enabled else None
     _gpu_checked = enabled
+    _numbers.clear()  # (arrays of the previous "cuda")
 
 
 def _gpu() -> ArrayBackend | None:
@@ -301,6 +303,29 @@ def asarray(value, dt, dev: device):
         return np.asarray(value, dtype=dt.name)
     xp = namespace(dev)
     return xp.asarray(value, dtype=native_dtype(xp, dt), device=native_device(dev))
+
+
+_numbers: dict = {}  # (value, its sign, dtype name, device) -> a 0-d array on a GPU
+_NUMBERS_KEPT = 1024
+
+
+def number(value, dt, dev: device):
+    """A 0-d array holding the Python number ``value``, for ``tensor * 2.5`` and the like.
+
+    On a GPU making one costs an allocation and a copy from the host, at
+    every operation: so the arrays made are kept, and the next ``* 2.5``
+    on that device reuses the same one (operations never write into them).
+    """
+    if dev.type == "cpu":
+        return asarray(value, dt, dev)
+    # A float's sign is part of the key: -0.0 == 0.0, but they are different numbers.
+    key = (value, math.copysign(1.0, value) if isinstance(value, float) else 1, dt.name, dev)
+    array = _numbers.get(key)
+    if array is None:
+        if len(_numbers) >= _NUMBERS_KEPT:  # a loop over many numbers: start again
+            _numbers.clear()
+        array = _numbers[key] = asarray(value, dt, dev)
+    return array
 
 
 def astype(array, dt, dev: device):

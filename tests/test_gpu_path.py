@@ -201,3 +201,19 @@ def test_a_class_target_out_of_range_makes_the_gpu_loss_nan(device):
         return
     # On a GPU PyTorch fails later, on the device; minitensor makes the loss nan.
     assert np.isnan(mt.nn.functional.cross_entropy(logits, target).item())
+
+
+def test_a_number_in_an_operation_is_copied_to_the_gpu_once():
+    """``x * 1.0001`` in a loop reuses one 0-d device array for the number."""
+    with gpu():
+        x = mt.ones(2, device="cuda")
+        first = mt.ops.operands.as_tensor_operand(1.0001, x)._array
+        assert mt.ops.operands.as_tensor_operand(1.0001, x)._array is first
+        # Equal but different numbers are kept apart: -0.0 and 0.0, 1 and 1.0 and True.
+        for a, b in [(-0.0, 0.0), (1, 1.0), (True, 1)]:
+            assert (
+                mt.ops.operands.as_tensor_operand(a, x)._array
+                is not mt.ops.operands.as_tensor_operand(b, x)._array
+            )
+        assert np.signbit((x * -0.0).cpu().numpy()).all()
+        assert not np.signbit((x * 0.0).cpu().numpy()).any()

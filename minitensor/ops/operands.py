@@ -42,7 +42,7 @@ def as_tensor_operand(x, like):
             f"unsupported operand type(s): 'Tensor' and '{type(x).__name__}' "
             "(minitensor operations take tensors and Python numbers)"
         )
-    t = tensor_class()._wrap(backend.asarray(x, dt, like.device), like.device)
+    t = tensor_class()._wrap(backend.number(x, dt, like.device), like.device)
     t._wrapped_number = True
     return t
 
