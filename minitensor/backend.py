@@ -310,14 +310,13 @@ _NUMBERS_KEPT = 1024
 
 
 def number(value, dt, dev: device):
-    """A 0-d array holding the Python number ``value``, for ``tensor * 2.5`` and the like.
+    """A 0-d array on the GPU ``dev`` holding the Python number ``value`` (``tensor * 2.5``).
 
-    On a GPU making one costs an allocation and a copy from the host, at
-    every operation: so the arrays made are kept, and the next ``* 2.5``
-    on that device reuses the same one (operations never write into them).
+    Making one costs an allocation and a copy from the host, at every
+    operation: so the arrays made are kept, and the next ``* 2.5`` on that
+    device reuses the same one (operations never write into them). On the
+    CPU a new NumPy array costs less than looking one up.
     """
-    if dev.type == "cpu":
-        return asarray(value, dt, dev)
     # A float's sign is part of the key: -0.0 == 0.0, but they are different numbers.
     key = (value, math.copysign(1.0, value) if isinstance(value, float) else 1, dt.name, dev)
     array = _numbers.get(key)

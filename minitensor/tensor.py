@@ -52,6 +52,8 @@ from minitensor.ops import (
 )
 from minitensor.size import Size
 
+_new_tuple = tuple.__new__  # (looked up once: shape is read by every operation)
+
 
 class _VersionCounter:
     """How many times a tensor's memory was modified in place.
@@ -126,8 +128,8 @@ class Tensor:
 
     @property
     def shape(self) -> Size:
-        # (tuple.__new__ skips Size's checks: an array's shape is ints already.)
-        return tuple.__new__(Size, self._array.shape)
+        # (_new_tuple skips Size's checks: an array's shape is ints already.)
+        return _new_tuple(Size, self._array.shape)
 
     def size(self, dim: int | None = None):
         """The shape, or the length of one dimension."""

@@ -42,7 +42,12 @@ def as_tensor_operand(x, like):
             f"unsupported operand type(s): 'Tensor' and '{type(x).__name__}' "
             "(minitensor operations take tensors and Python numbers)"
         )
-    t = tensor_class()._wrap(backend.number(x, dt, like.device), like.device)
+    device = like.device
+    if device.type == "cpu":
+        array = backend.asarray(x, dt, device)
+    else:  # made once per number and device, not at every operation (see backend.number)
+        array = backend.number(x, dt, device)
+    t = tensor_class()._wrap(array, device)
     t._wrapped_number = True
     return t
 
