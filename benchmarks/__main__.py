@@ -12,7 +12,12 @@ import platform
 import subprocess
 import sys
 
-MODULES = ["bench_scalar", "bench_tensor", "bench_train"]
+MODULES = [
+    "bench_scalar",
+    "bench_tensor",
+    "bench_train",
+    "bench_gpu",
+]  # bench_gpu: "no GPU" without one
 
 GOALS = {
     "scalar_speedup_vs_micrograd": ("minitensor.scalar speed-up over micrograd", ">= 5"),
@@ -21,6 +26,10 @@ GOALS = {
     "digits_epoch_notebook_vs_torch": ("digits epoch (notebook 07's) / PyTorch's", "<= 1.5"),
     "digits_epoch_adam_vs_torch": ("digits epoch (64-128-10, Adam) / PyTorch's", "<= 1.5"),
     "digits_epoch_sgd_vs_torch": ("digits epoch (64-32-10, SGD) / PyTorch's", "<= 1.5"),
+    "gpu_per_op_vs_torch": ("GPU per-op time / PyTorch CUDA's", "-"),
+    "gpu_mlp1024_vs_cupy": ("GPU 1024-wide MLP step / CuPy by hand", "-"),
+    "gpu_mlp4096_vs_cupy": ("GPU 4096-wide MLP step / CuPy by hand", "-"),
+    "gpu_digits_epoch_vs_torch": ("GPU digits epoch / PyTorch CUDA's", "-"),
 }
 
 RESULT_PREFIX = "RESULTS "
