@@ -217,6 +217,168 @@ def test_10_the_bytes_of_a_1000x1000_matmul_jacobian():
     assert mt.zeros(1).element_size() == W.element_size()
 
 
+# The checkers of exercises 10.2 (softmax_vjp) and 10.3 (mean_backward): the worked
+# solutions pass, and typical wrong implementations fail with their mistake named.
+
+
+def _ex10():
+    """notebook 10's exercises (exercises/ex10.py) and worked solutions, as modules."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    if str(notebooks) not in sys.path:
+        sys.path.insert(0, str(notebooks))
+    from exercises import ex10
+
+    path = notebooks / "solutions" / "10_tensor_backward_rules.py"
+    spec = importlib.util.spec_from_file_location("solutions_10", path)
+    solutions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(solutions)
+    return ex10, solutions
+
+
+def _ex10_verdict(exercise_id, answer):
+    ex10, _ = _ex10()
+    return ex10.EXERCISES[exercise_id].verdict(answer)
+
+
+@pytest.mark.parametrize("exercise_id", ["10.2", "10.3"])
+def test_10_the_worked_solutions_pass_their_checks(exercise_id):
+    _, solutions = _ex10()
+    assert _ex10_verdict(exercise_id, solutions.SOLUTIONS[exercise_id]) is None
+
+
+def test_10_the_softmax_vjp_solution_is_the_backward_of_torch():
+    _, solutions = _ex10()
+    z = np.random.default_rng(6).normal(size=(3, 4)) * 5
+    v = np.random.default_rng(7).normal(size=(3, 4))
+    zt = torch.tensor(z, requires_grad=True)
+    torch.softmax(zt, dim=-1).backward(torch.tensor(v))
+    p = F.softmax(mt.tensor(z), dim=-1)
+    ours = solutions.softmax_vjp(p, mt.tensor(v))
+    np.testing.assert_allclose(ours.numpy(), zt.grad.numpy(), rtol=1e-10, atol=1e-14)
+    flat = solutions.softmax_vjp(p, mt.ones(3, 4, dtype=mt.float64) * 2.5)
+    assert np.abs(flat.numpy()).max() < 1e-15  # v all equal: the answer is 0
+
+
+@pytest.mark.parametrize(("shape", "dim"), [((4, 3), 0), ((2, 3, 4), -1), ((3, 1), 1)])
+def test_10_the_mean_backward_solution_is_the_backward_of_torch(shape, dim):
+    _, solutions = _ex10()
+    xt = torch.zeros(shape, dtype=torch.float64, requires_grad=True)
+    grad = np.random.default_rng(8).normal(size=xt.mean(dim).shape)
+    xt.mean(dim).backward(torch.tensor(grad))
+    ours = solutions.mean_backward(mt.tensor(grad), shape, dim)
+    np.testing.assert_allclose(ours.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def _softmax_vjp_diagonal_only(p, v):
+    return v * p * (1 - p)
+
+
+def _softmax_vjp_no_subtraction(p, v):
+    return p * v
+
+
+def _softmax_vjp_lost_keepdim(p, v):
+    return p * (v - (p * v).sum(dim=-1))
+
+
+def _softmax_vjp_over_the_batch(p, v):
+    return p * (v - (p * v).sum(dim=0, keepdim=True))
+
+
+def _softmax_vjp_whole_batch(p, v):
+    return p * (v - (p * v).sum())
+
+
+def _softmax_vjp_wrong_sign(p, v):
+    return p * ((p * v).sum(dim=-1, keepdim=True) - v)
+
+
+def _softmax_vjp_the_jacobian(p, v):
+    return mt.outer(p, v) if p.dim() == 1 else p
+
+
+@pytest.mark.parametrize(
+    ("wrong", "named"),
+    [
+        (_softmax_vjp_no_subtraction, "was never subtracted"),
+        (_softmax_vjp_diagonal_only, "only the diagonal of the Jacobian"),
+        (_softmax_vjp_lost_keepdim, "without keepdim=True"),
+        (_softmax_vjp_over_the_batch, "over the batch, dim 0"),
+        (_softmax_vjp_whole_batch, "runs over the whole batch"),
+        (_softmax_vjp_wrong_sign, "wrong sign"),
+        (_softmax_vjp_the_jacobian, "looks like a Jacobian"),
+        (lambda p, v: None, "forget the return statement"),
+        ("softmax_vjp", "your function softmax_vjp itself"),
+    ],
+)
+def test_10_softmax_vjp_mistakes_are_named_without_the_solution(wrong, named):
+    message = _ex10_verdict("10.2", wrong)
+    assert message is not None and named in message
+    assert "p * (v -" not in message and "(p * v).sum" not in message
+
+
+def test_10_softmax_vjp_with_v_all_equal_must_give_zero():
+    """A rule right on random v can still miss that shifting all logits changes nothing."""
+
+    def leaks_a_constant(p, v):
+        return p * (v - (p * v).sum(dim=-1, keepdim=True)) + (v.max() == v.min()) * p
+
+    message = _ex10_verdict("10.2", leaks_a_constant)
+    assert message is not None and "v all equal" in message and "the answer is 0" in message
+
+
+def test_10_softmax_vjp_that_divides_by_p_is_caught_on_large_logits():
+    def divides_by_p(p, v):
+        return (p * v) / p * p - p * (p * v).sum(dim=-1, keepdim=True)
+
+    message = _ex10_verdict("10.2", divides_by_p)
+    assert message is not None and "large logits" in message and "nan or inf" in message
+
+
+def _mean_backward_not_divided(grad, shape, dim):
+    return grad.unsqueeze(dim).expand(shape)
+
+
+def _mean_backward_divided_by_all(grad, shape, dim):
+    return grad.unsqueeze(dim).expand(shape) / math.prod(shape)
+
+
+def _mean_backward_broadcast_on_the_left(grad, shape, dim):
+    return grad * mt.ones(shape, dtype=grad.dtype) / shape[dim]
+
+
+def _mean_backward_list_insert(grad, shape, dim):
+    # list.insert(-1, 1) puts the 1 *before* the last entry: right for dim >= 0 only.
+    reshaped = list(grad.shape)
+    reshaped.insert(dim, 1)
+    return grad.reshape(reshaped).expand(shape) / shape[dim]
+
+
+def _mean_backward_not_expanded(grad, shape, dim):
+    return grad / shape[dim]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "named"),
+    [
+        (_mean_backward_not_divided, "the whole upstream gradient"),
+        (_mean_backward_divided_by_all, "the number of all elements"),
+        (_mean_backward_broadcast_on_the_left, "went back in the wrong place"),
+        (_mean_backward_list_insert, "went back in the wrong place"),
+        (_mean_backward_not_expanded, "the reduced dimension is still missing"),
+        (lambda grad, shape, dim: None, "forget the return statement"),
+    ],
+)
+def test_10_mean_backward_mistakes_are_named_without_the_solution(wrong, named):
+    message = _ex10_verdict("10.3", wrong)
+    assert message is not None and named in message
+    assert "unsqueeze" not in message and "expand(" not in message
+
+
 # --- notebook 11: higher derivatives, Functions, freezing, control flow --------------------
 
 

@@ -7,21 +7,12 @@ numbers given in the question.
 import math
 
 from exercises import Exercise, close
+from exercises.feedback import not_a_function
 
 
 def _tanh_slope(n: float) -> float:
     """d tanh(n)/dn = 1 - tanh(n)**2."""
     return 1.0 - math.tanh(n) ** 2
-
-
-def not_a_function(answer, name: str) -> str | None:
-    """A message when a code exercise's answer is not a function (None when it is one)."""
-    if callable(answer):
-        return None
-    return (
-        f"the answer should be your function {name} itself (its name, without parentheses), "
-        f"not a {type(answer).__name__}."
-    )
 
 
 def _n(x1: float, w1: float, x2: float, w2: float, b: float) -> float:

@@ -67,7 +67,7 @@ def _graphs():
 
 
 def _diagnose_my_backward(my_backward) -> str | None:
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
 
     problem = not_a_function(my_backward, "my_backward")
     if problem:

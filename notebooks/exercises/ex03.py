@@ -51,7 +51,7 @@ EXERCISES = {
 
 def _diagnose_normalize_rows(normalize_rows) -> str | None:
     import minitensor as mt
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
 
     problem = not_a_function(normalize_rows, "normalize_rows")
     if problem:

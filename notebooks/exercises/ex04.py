@@ -52,7 +52,7 @@ EXERCISES = {
 
 def _diagnose_input_gradients(input_gradients) -> str | None:
     import minitensor as mt
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
 
     problem = not_a_function(input_gradients, "input_gradients")
     if problem:

@@ -38,7 +38,7 @@ def _diagnose_dloss_dz(dloss_dz) -> str | None:
 
     import minitensor as mt
     import minitensor.nn.functional as F
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
 
     problem = not_a_function(dloss_dz, "dloss_dz")
     if problem:

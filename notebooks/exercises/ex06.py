@@ -97,7 +97,7 @@ def _jacobian_cases():
 
 def _diagnose_jacobian(jacobian) -> str | None:
     import minitensor as mt
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
 
     problem = not_a_function(jacobian, "jacobian")
     if problem:

@@ -77,7 +77,7 @@ def _accumulating_step(model, opt, xb, yb):
 
 
 def _diagnose_train_step(train_step) -> str | None:
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
 
     problem = not_a_function(train_step, "train_step")
     if problem:

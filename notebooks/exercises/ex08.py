@@ -93,7 +93,7 @@ def _structure_problem(got, original, where: str) -> str | None:
 
 def _diagnose_to_device(to_device) -> str | None:
     import minitensor as mt
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
     from minitensor import backend
 
     problem = not_a_function(to_device, "to_device")

@@ -8,7 +8,7 @@ from exercises import Exercise, close
 
 def _diagnose_sgd_step(sgd_step) -> str | None:
     """Run the student's function on small problems and say what it did wrong."""
-    from exercises.ex01 import not_a_function
+    from exercises.feedback import not_a_function
 
     problem = not_a_function(sgd_step, "sgd_step")
     if problem:

@@ -6,7 +6,7 @@ The right answers are worked out here by formula, from the question's numbers.
 import numpy as np
 
 from exercises import Exercise, close
-from exercises.ex01 import not_a_function
+from exercises.feedback import not_a_function
 
 # 11.1: f = x tanh x; f' = tanh x + x (1 - tanh^2 x);
 # f'' = 2 (1 - tanh^2 x) - 2 x tanh x (1 - tanh^2 x), which is 2 at x = 0.

@@ -58,3 +58,13 @@ def wrong_number(what: str, got: float, expected: float) -> str:
     message = f"{what} is {number(got)}, expected {number(expected)}."
     slip = how_it_differs(float(got), float(expected))
     return f"{message} {slip}" if slip else message
+
+
+def not_a_function(answer, name: str) -> str | None:
+    """A message when a code exercise's answer is not a function (None when it is one)."""
+    if callable(answer):
+        return None
+    return (
+        f"the answer should be your function {name} itself (its name, without parentheses), "
+        f"not a {type(answer).__name__}."
+    )

@@ -5,38 +5,38 @@
       of 2: b.grad = [[8., 8., 8.]], of b's shape (1, 3). (x's values do not
       matter: the sum and the broadcast only copy gradients.)
 
-10.2  The shapes decide: dx must be (n, k) like x, from G (n, m) and W (k, m):
-      G @ W.T. dW must be (k, m) like W, from x (n, k) and G (n, m): x.T @ G,
-      which also sums over the n examples. (For square matrices a transposed
-      formula has the right shape and the wrong numbers: the check tests a
-      3 x 3 case for that.)
+10.2  With J_ij = p_i (delta_ij - p_j), entry j of v^T J is
+          sum_i v_i p_i (delta_ij - p_j) = p_j v_j - p_j sum_i v_i p_i
+                                         = p_j (v_j - s),   s = sum_i p_i v_i.
+      s is one number per softmax, the same for every j: the p-weighted
+      average of v. In a batch each row is its own softmax, so s is a sum over
+      the last dim, kept as a column (keepdim=True) so that it is subtracted
+      from its own row. Two element-wise products and a sum: O(n) work and
+      memory, where J would take n * n. (If v is the same everywhere, s equals
+      that value and the answer is 0: shifting all logits leaves softmax as
+      it is.)
 
-10.3  A broadcast (a) adds dimensions on the left and (b) stretches size-1
-      dimensions. Undo (a) by summing over the extra leading dimensions, then
-      (b) by summing with keepdim=True over each dimension where the target
-      has size 1. A shape () target ends up as the sum of everything.
+10.3  x.mean(dim) averages shape[dim] elements, each with slope
+      1 / shape[dim]. So every element of x along dim receives the gradient
+      of its mean, divided by shape[dim]. grad has lost dimension dim:
+      unsqueeze puts it back (size 1) in its place (a negative dim counts
+      from the end, as in mean), and expand copies it along that dimension.
 """
 
 
-def matmul_backward(x, W, G):
-    """dL/dx and dL/dW for y = x @ W, given G = dL/dy."""
-    return G @ W.T, x.T @ G
+def softmax_vjp(p, v):
+    """v^T J for p = softmax(z) over the last dim, without building J."""
+    s = (p * v).sum(dim=-1, keepdim=True)
+    return p * (v - s)
 
 
-def sum_to_shape(grad, shape):
-    """grad, summed back to ``shape`` (the inverse of broadcasting)."""
-    shape = tuple(shape)
-    extra = grad.dim() - len(shape)
-    if extra > 0:
-        grad = grad.sum(dim=tuple(range(extra)))
-    for dim, size in enumerate(shape):
-        if size == 1 and grad.shape[dim] != 1:
-            grad = grad.sum(dim=dim, keepdim=True)
-    return grad
+def mean_backward(grad, shape, dim):
+    """The gradient of x for x.mean(dim), given grad = dL/d(x.mean(dim))."""
+    return grad.unsqueeze(dim).expand(shape) / shape[dim]
 
 
 SOLUTIONS = {
     "10.1": [[8.0, 8.0, 8.0]],
-    "10.2": matmul_backward,
-    "10.3": sum_to_shape,
+    "10.2": softmax_vjp,
+    "10.3": mean_backward,
 }

@@ -194,9 +194,9 @@ print("every row sums to 0 (up to rounding):", J_softmax.sum(dim=1).abs().max().
 # ## What `backward()` really computes
 #
 # `y.backward(v)` does not build $J$. It computes $v^\top J$ directly, a
-# **vector-Jacobian product** (VJP), with the node's backward rule: for softmax,
-# $v^\top J = p \odot (v - (v \cdot p))$, a few element-wise operations. Same numbers as
-# multiplying by the full matrix:
+# **vector-Jacobian product** (VJP), with the node's backward rule: for softmax, a few
+# element-wise operations and one sum, never the $n \times n$ matrix (exercise 10.2 works
+# them out). Same numbers as multiplying by the full matrix:
 
 # %%
 v = mt.tensor([0.5, -1.0, 2.0, 0.0, 1.0], dtype=mt.float64)
@@ -249,36 +249,42 @@ answer = ...  # your answer: b.grad, e.g. [[0.0, 0.0, 0.0]]
 check("10.1", answer)
 
 # %% [markdown]
-# ### Exercise 10.2 (write the backward of a matrix product)
+# ### Exercise 10.2 (the softmax VJP, without the Jacobian)
 #
-# Write `matmul_backward(x, W, G)`: given the inputs of `y = x @ W` (2-d tensors) and the
-# incoming gradient `G` = $\partial L / \partial y$, return the pair `(dx, dW)`, with plain
-# tensor operations (no autograd). The check compares with `backward()` on several shapes,
-# square and not, including a batch of one example.
+# Write `softmax_vjp(p, v)`: given `p = F.softmax(z, dim=-1)` and the incoming gradient `v`
+# (of the same shape), return $v^\top J$, the gradient of `z` that `backward(v)` computes,
+# with plain tensor operations: no autograd, and no $n \times n$ Jacobian.
+#
+# Start from $J_{ij} = p_i(\delta_{ij} - p_j)$ and write out
+# $(v^\top J)_j = \sum_i v_i J_{ij}$. `p` is a vector, or a batch of shape (rows, n) with
+# one softmax per row. The check compares with `backward()` on vectors and batches,
+# including a one-hot `v` and logits in the thousands.
 
 
 # %%
-def matmul_backward(x, W, G): ...  # your code: return dx, dW
+def softmax_vjp(p, v): ...  # your code: return the gradient of z
 
 
-answer = ...  # your answer: the function matmul_backward
+answer = ...  # your answer: the function softmax_vjp
 check("10.2", answer)
 
 # %% [markdown]
-# ### Exercise 10.3 (undo a broadcast)
+# ### Exercise 10.3 (the backward of a mean over one dimension)
 #
-# Write `sum_to_shape(grad, shape)`: the gradient of a value of shape `shape` that was
-# broadcast to `grad.shape` before being used, that is, `grad` summed back down to `shape`.
-# For example a bias of shape `(3,)` or `(1, 3)` broadcast to `(4, 3)`, or a single number
-# of shape `()`. (Broadcasting adds dimensions on the left and stretches dimensions of
-# size 1.)
+# `x.mean(dim)` averages along one dimension and removes it: for `x` of shape (4, 3),
+# `x.mean(1)` has shape (4,), one mean per row.
+#
+# Write `mean_backward(grad, shape, dim)`: given the gradient `grad` of `x.mean(dim)` (it
+# has that reduced shape), the shape of `x` (a tuple) and `dim` (negative counts from the
+# end, as in `mean`), return the gradient of `x`. The check compares with `backward()` for
+# several shapes and dims, including dimensions of size 1.
 
 
 # %%
-def sum_to_shape(grad, shape): ...  # your code
+def mean_backward(grad, shape, dim): ...  # your code: return the gradient of x
 
 
-answer = ...  # your answer: the function sum_to_shape
+answer = ...  # your answer: the function mean_backward
 check("10.3", answer)
 
 # %% [markdown]
