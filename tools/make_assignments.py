@@ -64,7 +64,7 @@ COURSE_ID = "minitensor"
 SCHEMA_VERSION = 3
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 # What the student sees where the solution was (ClearSolutions.code_stub).
-CODE_STUB = "# YOUR ANSWER HERE (replace the ... above)"
+CODE_STUB = "# YOUR ANSWER HERE"
 VALUE_POINTS, CODE_POINTS = 1, 2  # writing a function or class counts double
 
 # A top-level line `check("01.2", answer)`: the exercise id and the answer's name.
@@ -93,12 +93,16 @@ c.Execute.timeout = 600
 # Where `nbgrader release_assignment` / `collect` meet the students' `fetch` / `submit`
 # on one machine (a JupyterHub): a folder every user can write to (chmod 777).
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
+# `nbgrader zip_collect`: the files downloaded from a learning platform into
+# downloaded/<assignment>/archive/ are named <student id>__<notebook>.ipynb (or are zips
+# of such files).
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/]+?)__(?P<file_id>[^/]+)$"
 '''
 
 INTRO = """\
-**Graded version.** Each exercise cell starts as in the workbook (`answer = ...`):
-replace the `...` with your answer (for a code exercise, fix or write the function and
-set `answer` to it). The read-only cell after it is the autograded test, worth the
+**Graded version.** Each exercise cell starts as in the workbook: replace the `...` with
+your answer (for a code exercise, write or fix the code the cell gives, where it says
+`YOUR ANSWER HERE` or above it). The read-only cell after it is the autograded test, worth the
 points it shows; when you submit, it runs the same check as the workbook's `check()`
 and its feedback says what is wrong. Run the whole notebook before you submit
 (Kernel > Restart Kernel and Run All Cells): it is graded from top to bottom."""
@@ -118,7 +122,10 @@ class Solution:
         return inspect.isfunction(self.value) or inspect.isclass(self.value)
 
     def as_cell_code(self, var: str) -> str:
-        return self.code.replace(NAME_PLACEHOLDER, var)
+        lines = self.code.replace(NAME_PLACEHOLDER, var).splitlines()
+        if lines and lines[-1] == f"{var} = {var}":  # the definition already bound it
+            lines.pop()
+        return "\n".join(lines).rstrip()
 
 
 NAME_PLACEHOLDER = "__ANSWER_NAME__"
@@ -348,7 +355,10 @@ from exercises import all_exercises
 
 _exercise = all_exercises()[{eid!r}]
 assert {var} is not ..., "Exercise {eid}: not answered yet (replace ... with your answer)."
-_message = _exercise.verdict({var})
+try:
+    _message = _exercise.verdict({var})
+except Exception as _error:  # a function that raises, an answer of the wrong kind
+    _message = f"Your answer could not be checked ({{type(_error).__name__}}: {{_error}})."
 assert _message is None, " ".join(
     f"Exercise {eid}: not yet. {{_message}} Hint: {{_exercise.hint}}".split()
 )"""
@@ -486,12 +496,12 @@ def nbgrader_environment() -> dict[str, str]:
     return env
 
 
-def generate(course: Path, names: list[str]) -> None:
-    """``nbgrader generate_assignment`` for each assignment (the release versions)."""
+def generate(course: Path, names: list[str] | None = None) -> None:
+    """``nbgrader generate_assignment`` (the release versions): of ``names``, or all."""
     nbgrader = Path(sys.executable).with_name("nbgrader")
-    for name in names:
+    for pattern in names or ["*"]:
         subprocess.run(
-            [str(nbgrader), "generate_assignment", name, "--force"],
+            [str(nbgrader), "generate_assignment", pattern, "--force"],
             cwd=course,
             check=True,
             env=nbgrader_environment(),
@@ -511,7 +521,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}: exercises {', '.join(ids)}")
     print(f"wrote {len(written)} assignments in {args.course / 'source'}")
     if args.generate:
-        generate(args.course, list(written))
+        generate(args.course, args.names)
 
 
 if __name__ == "__main__":
