@@ -14,6 +14,7 @@ from minitensor import backend
 from minitensor.autograd.engine import backward_steps
 from minitensor.autograd.function import graph_node
 from minitensor.autograd.grad_mode import set_grad_enabled
+from minitensor.autograd.protocol import Node
 
 _CREATE_GRAPH_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the "
@@ -24,12 +25,19 @@ _CREATE_GRAPH_WARNING = (
 )
 
 
-def _roots_and_seeds(outputs, grad_outputs, *, caller: str):
-    """Check the outputs to differentiate and build their starting gradients."""
+def roots_and_seeds(outputs, grad_outputs, *, caller: str) -> tuple[list[Node], list]:
+    """The engine's starting point for differentiating tensors: their nodes and gradients.
+
+    Checks each output (a tensor that requires grad) and its gradient (same
+    shape; for a one-element output it may be None, meaning 1). ``backward``,
+    ``grad`` and `minitensor.viz.Stepper` all start the engine from here.
+    ``caller`` names the function in error messages.
+    """
     from minitensor.creation import ones_like
     from minitensor.tensor import Tensor
 
-    roots, seeds = [], []
+    roots: list[Node] = []
+    seeds: list = []
     for i, (out, grad) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(out, Tensor):
             raise TypeError(f"{caller}: expected a Tensor, got {type(out).__name__}")
@@ -69,7 +77,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
     if len(grads) != len(tensors):
         raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
-    roots, seeds = _roots_and_seeds(tensors, grads, caller="backward")
+    roots, seeds = roots_and_seeds(tensors, grads, caller="backward")
     if create_graph:
         warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
     retain = create_graph if retain_graph is None else retain_graph
@@ -122,7 +130,7 @@ def grad(
     for x in inputs:
         if not x.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    roots, seeds = _roots_and_seeds(outputs, grad_outputs, caller="grad")
+    roots, seeds = roots_and_seeds(outputs, grad_outputs, caller="grad")
     targets = [graph_node(x) for x in inputs]
     found: dict = {}
     retain = create_graph if retain_graph is None else retain_graph

@@ -19,42 +19,31 @@ the real engine at work, not a simulation of it.
 The node protocol
 -----------------
 The engine knows nothing about scalars or tensors. A graph node is any object
-with:
+with the members of `minitensor.autograd.protocol.Node`; the engine uses six:
 
 ``parents``
-    A tuple with one entry per input of the operation: the input's node, or
-    ``None`` for an input that needs no gradient (a constant).
+    The input nodes, in order (``None`` for an input that needs no gradient).
 ``chain_rule(grad_output, create_graph)``
-    Returns a tuple aligned with ``parents``: the gradient sent to each input
-    (``upstream gradient x local derivative``), or ``None`` where nothing is
-    sent. ``create_graph`` asks the node to record its own arithmetic so the
-    result can be differentiated again (tensors use it; scalars ignore it).
+    The gradient sent to each parent (``upstream gradient x local derivative``).
 ``accumulate(grad)``
-    Stores the node's finished gradient where the user can see it (``.grad``):
-    every `Value` does this; for tensors only leaves (`AccumulateGrad`) and
-    tensors that asked for ``retain_grad()`` do.
+    Store the node's finished gradient in ``.grad``, where the user sees it.
 ``release()``
-    Frees what the node saved for its backward (called after the node's step
-    unless the caller asked to keep the graph).
+    Free what the node saved for its backward (unless ``retain_graph``).
 ``hooks`` and ``run_hooks(grad_output)``
-    ``hooks`` is empty (or None) for a node without hooks, and the engine
-    then skips this step: testing one attribute is all it costs. Otherwise
-    the engine first calls ``run_hooks`` with the node's complete gradient
-    and uses what it returns, for ``chain_rule``, ``accumulate`` and the
-    `Step`. This is how ``tensor.register_hook(hook)`` works: the hook sees
-    the gradient with respect to the tensor once every path has delivered
-    its share, and may replace it (see `minitensor.autograd.hooks`).
-    `Value` has no hooks (``hooks = ()``).
+    A node's hooks see its complete gradient and may replace it. ``hooks`` is
+    empty (or None) for a node without hooks, and the engine then skips this
+    step: testing one attribute is all it costs (see `minitensor.autograd.hooks`).
 
-Nodes are used as dictionary keys and set members, which compare objects by
-identity as long as a node class does not define ``__eq__``/``__hash__``
-(none does: a node is one particular operation in one particular graph).
+`Value`, `BackwardNode` and `AccumulateGrad` each answer these in their own
+way; ``tests/test_engine.py`` runs the engine on a toy node type of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
+
+from minitensor.autograd.protocol import Node
 
 
 class Step(NamedTuple):
@@ -70,13 +59,13 @@ class Step(NamedTuple):
     """
 
     number: int
-    node: Any
+    node: Node
     grad_output: Any
-    parents: tuple
+    parents: tuple[Node | None, ...]
     grad_inputs: tuple
 
 
-def topological_order(roots: Iterable[Any]) -> list:
+def topological_order(roots: Iterable[Node | None]) -> list[Node]:
     """Every node reachable from ``roots``, each after all the nodes that use it.
 
     A depth-first search with an explicit stack instead of recursion, so a
@@ -84,8 +73,8 @@ def topological_order(roots: Iterable[Any]) -> list:
     A node is appended to ``postorder`` once all its parents are; reversing
     that list puts every node before its inputs.
     """
-    postorder: list = []
-    visited: set = set()
+    postorder: list[Node] = []
+    visited: set[Node] = set()
     for root in roots:
         if root is None or root in visited:
             continue
@@ -106,13 +95,13 @@ def topological_order(roots: Iterable[Any]) -> list:
     return postorder
 
 
-def _nodes_leading_to(order: Sequence[Any], targets: Sequence[Any]) -> set:
+def _nodes_leading_to(order: Sequence[Node], targets: Sequence[Node]) -> set[Node]:
     """The nodes in ``order`` from which some target can be reached.
 
     ``order`` lists users before inputs, so walking it backwards visits a
     node's parents before the node itself.
     """
-    leads = set(targets)
+    leads: set[Node] = set(targets)
     for node in reversed(order):
         if any(p is not None and p in leads for p in node.parents):
             leads.add(node)
@@ -120,13 +109,13 @@ def _nodes_leading_to(order: Sequence[Any], targets: Sequence[Any]) -> set:
 
 
 def backward_steps(
-    roots: Sequence[Any],
+    roots: Sequence[Node | None],
     grad_roots: Sequence[Any],
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
     accumulate: bool = True,
-    only_to: Sequence[Any] | None = None,
+    only_to: Sequence[Node] | None = None,
 ) -> Iterator[Step]:
     """Run backpropagation from ``roots`` lazily, yielding one `Step` per node.
 
@@ -146,7 +135,7 @@ def backward_steps(
     """
     order = topological_order(roots)
     wanted = None if only_to is None else _nodes_leading_to(order, only_to)
-    pending: dict = {}  # node -> sum of the gradients received so far
+    pending: dict[Node, Any] = {}  # node -> sum of the gradients received so far
     for root, grad in zip(roots, grad_roots):
         if root is not None:
             pending[root] = _add(pending.get(root), grad)
@@ -178,7 +167,7 @@ def backward_steps(
         number += 1
 
 
-def run_backward(roots, grad_roots, **options) -> None:
+def run_backward(roots: Sequence[Node | None], grad_roots: Sequence[Any], **options) -> None:
     """Run every step of `backward_steps` (what ``.backward()`` does)."""
     for _ in backward_steps(roots, grad_roots, **options):
         pass

@@ -200,7 +200,8 @@ class Value:
         return _as_value(other) ** self
 
     # ------------------------------------------------------------------
-    # The engine protocol (see minitensor.autograd.engine).
+    # The node protocol (minitensor.autograd.protocol.Node): a Value is
+    # its own graph node. First what the engine uses, ...
     # ------------------------------------------------------------------
 
     @property
@@ -208,18 +209,12 @@ class Value:
         """The inputs this Value was computed from, in order."""
         return self._prev
 
-    @property
-    def local_grads(self) -> tuple:
-        """d(self)/d(input) for each input, in the order of ``parents``."""
-        return self._local_grads
-
-    @property
-    def op(self) -> str:
-        """The operation that made this Value ("" for an input)."""
-        return self._op
-
-    # No gradient hooks on Values: the engine tests this and skips the step.
+    # No gradient hooks on Values: the engine tests this and skips run_hooks.
     hooks = ()
+
+    def run_hooks(self, grad_output: float) -> float:
+        """The gradient unchanged (never called: a Value has no hooks)."""
+        return grad_output
 
     def chain_rule(self, grad_output: float, create_graph: bool = False) -> list:
         """What this node sends to each input: upstream gradient x local derivative."""
@@ -231,6 +226,43 @@ class Value:
 
     def release(self) -> None:
         """Nothing to free: a Value's local derivatives are plain numbers."""
+
+    # ... then what pictures and the stepper read.
+
+    @property
+    def op(self) -> str:
+        """The operation that made this Value ("" for an input)."""
+        return self._op
+
+    # (``label`` is the name given to the constructor.)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for an input: a Value no operation made."""
+        return not self._prev
+
+    @property
+    def variable(self) -> Value:
+        """The Value itself: it is its own node."""
+        return self
+
+    @property
+    def local_grads(self) -> tuple:
+        """d(self)/d(input) for each input, in the order of ``parents``."""
+        return self._local_grads
+
+    @property
+    def saved(self) -> tuple:
+        """What backward needs: the local derivatives (never freed: they are just numbers)."""
+        return self._local_grads
+
+    def grad_holders(self) -> list[Value]:
+        """The Value itself: ``accumulate`` adds to its own ``.grad``."""
+        return [self]
+
+    def clear_grad(self) -> None:
+        """``.grad`` back to 0.0, as before any backward."""
+        self.grad = 0.0
 
     # ------------------------------------------------------------------
 
@@ -250,4 +282,4 @@ class Value:
     def zero_grad(self) -> None:
         """Set ``.grad`` of every node in this Value's graph back to 0.0."""
         for node in topological_order([self]):
-            node.grad = 0.0
+            node.clear_grad()

@@ -13,13 +13,14 @@ the output. Where an input is reached by several paths, its line says ``+=``:
 this is one contribution, and the engine adds them all up.
 
 Everything written here is read from the engine's `Step` (``grad_output``,
-``grad_inputs``) and, for a `Value`, from the local derivatives it stored in
-the forward pass (``local_grads``). Nothing is recomputed on the side.
+``grad_inputs``) and from the nodes, through the node protocol
+(`minitensor.autograd.protocol.Node`): for a `Value`, the local derivatives it
+stored in the forward pass (``local_grads``). Nothing is recomputed on the side.
+The words differ between a Value graph and a tensor graph (``model.style``).
 """
 
 from __future__ import annotations
 
-from minitensor.autograd.function import AccumulateGrad
 from minitensor.viz import format as fmt
 
 MAX_TERMS = 5  # a sum of more contributions than this is shortened with "..."
@@ -50,7 +51,7 @@ def explain(model, step, received: dict, total: int, uses: dict) -> str:
     lines = [f"Step {step.number + 1} of {total}: {_title(model, node)}", ""]
     lines += _gradient_lines(model, step, received.get(node, []))
     lines.append("")
-    if model.kind == "value":
+    if model.style == "micrograd":
         lines += _value_sends(model, step, received, uses)
     else:
         lines += _tensor_sends(model, step, received, uses)
@@ -65,33 +66,28 @@ def _leaf_summary(model) -> list[str]:
     """One line per named leaf, inputs first: ``dL/dw1 = -36.0`` (read from its ``.grad``)."""
     lines = []
     for node in reversed(model.order):
-        if node in model.unnamed_leaves:
+        if not node.is_leaf or node in model.unnamed_leaves:
             continue
-        if model.kind == "value":
-            if node.parents:
-                continue
-            shown = fmt.number(node.grad)
-        else:
-            if not isinstance(node, AccumulateGrad) or node.variable.grad is None:
-                continue
-            grad = node.variable.grad
-            value = fmt.scalar_value(grad)
-            shown = fmt.grad_text(grad) if value is None else fmt.number(value)
+        grad = node.variable.grad  # the Value's, or the leaf tensor's
+        if grad is None:
+            continue
+        value = fmt.scalar_value(grad)
+        shown = fmt.grad_text(grad) if value is None else fmt.number(value)
         lines.append(f"  {_dl(model, node)} = {shown}")
     return lines
 
 
 def _title(model, node) -> str:
     name = model.names[node]
-    if model.kind == "value":
-        if node in model.unnamed_leaves:
-            return f"the unnamed leaf {name} (a Value with no label: its value is its name)"
-        if not node.parents:
+    if node in model.unnamed_leaves:
+        return f"the unnamed leaf {name} (a Value with no label: its value is its name)"
+    if model.style == "micrograd":
+        if node.is_leaf:
             return f"{name} (a leaf: an input of the graph)"
         return f"node {name} (made by {node.op})"
-    if isinstance(node, AccumulateGrad):
-        return f"AccumulateGrad of the leaf {name}"
-    return f"{node.name()} (the node of {name})"
+    if node.is_leaf:
+        return f"{node.op} of the leaf {name}"  # AccumulateGrad
+    return f"{node.op} (the node of {name})"
 
 
 def _dl(model, node) -> str:
@@ -108,7 +104,7 @@ def _gradient_lines(model, step, contributions: list) -> list[str]:
     """Where the node's gradient came from: the seed, one path, or a sum over paths."""
     node, total = step.node, fmt.grad_text(step.grad_output)
     lines = _received_lines(model, step, contributions, total)
-    if getattr(node, "hooks", None):  # tensor.register_hook: the gradient went through them
+    if node.hooks:  # tensor.register_hook: the gradient went through them
         received = _dl(model, node)
         lines.append(
             f"Hooks are registered on it (register_hook): they ran on {received} and what "
@@ -133,7 +129,7 @@ def _received_lines(model, step, contributions: list, total: str) -> list[str]:
     if len(terms) > MAX_TERMS:
         terms = [*terms[: MAX_TERMS - 1], f"... ({len(terms) - MAX_TERMS + 1} more)"]
     total_of_paths = " + ".join(terms)
-    if not getattr(node, "hooks", None):  # (with hooks, the sum is not what they returned)
+    if not node.hooks:  # (with hooks, the sum is not what they returned)
         total_of_paths += f" = {total}"
     return [
         f"{len(contributions)} paths reach {model.names[node]}: their contributions add up "
@@ -148,7 +144,7 @@ def _value_sends(model, step, received, uses) -> list[str]:
     grad = step.grad_output
     if node in model.unnamed_leaves:
         return [f"It has no inputs: the chain rule stops here. Its .grad = {fmt.number(grad)}"]
-    if not node.parents:
+    if node.is_leaf:
         return [
             f"{model.names[node]} has no inputs: the chain rule stops here.",
             f"{model.names[node]}.grad = {fmt.number(grad)}",
@@ -168,14 +164,14 @@ def _value_sends(model, step, received, uses) -> list[str]:
 
 def _tensor_sends(model, step, received, uses) -> list[str]:
     node = step.node
-    if isinstance(node, AccumulateGrad):
+    if node.is_leaf:
         return [
             f"{model.names[node]} is a leaf: AccumulateGrad adds the gradient into "
             f"{model.names[node]}.grad = {fmt.grad_text(step.grad_output)}",
         ]
     upstream = fmt.scalar_value(step.grad_output)
     lines = [
-        f"{node.name()}.backward turns {_dl(model, node)} into one gradient per input "
+        f"{node.op}.backward turns {_dl(model, node)} into one gradient per input "
         "(upstream gradient × local derivative):"
     ]
     for position, (parent, sent) in enumerate(zip(step.parents, step.grad_inputs)):

@@ -1,8 +1,12 @@
 """Pictures of computation graphs: ``viz.draw(loss)``.
 
-A graph is read through the engine's node protocol only (``parents``), in the
-engine's own order (`topological_order`: every node before its inputs), so
-the picture shows exactly the nodes ``backward()`` visits.
+A graph is read through the node protocol only (`minitensor.autograd.protocol.Node`:
+``parents``, ``op``, ``is_leaf``, ``variable``, ``saved``), in the engine's own
+order (`topological_order`: every node before its inputs), so the picture
+shows exactly the nodes ``backward()`` visits.
+
+There are two styles of picture, chosen once, by `GraphModel`, from the
+object drawn:
 
 * A `Value` graph is drawn the way micrograd draws it: a box per Value with
   its name, ``data 2.0000`` and ``grad 0.0000`` (one above the other, so that
@@ -24,14 +28,14 @@ Node ids in the DOT text are positions in that order (``v0``, ``v1``, ... or
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from minitensor.autograd.engine import topological_order
-from minitensor.autograd.function import AccumulateGrad, graph_node
+from minitensor.autograd.function import graph_node
+from minitensor.autograd.protocol import Node
 from minitensor.viz import format as fmt
 from minitensor.viz import layout
 
@@ -44,8 +48,12 @@ FUNCTION_COLOUR = "lightgrey"
 DIRECTIONS = ("auto", "LR", "TB", "RL", "BT")
 MAX_NAME = 24  # a made-up name longer than this falls back to the node's id
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# grad_fn names of binary operations, written as the operator in made-up names ("w3*b").
+# Binary operations written as the operator in made-up names ("w3*b"): a Value's
+# operations and PyTorch's grad_fn names.
 _SYMBOLS = {
+    "+": "+",
+    "*": "*",
+    "**": "**",
     "AddBackward0": "+",
     "SubBackward0": "-",
     "MulBackward0": "*",
@@ -121,7 +129,10 @@ class GraphModel:
 
     Attributes:
         root: the Value or Tensor given.
-        kind: "value" or "tensor".
+        style: how the graph is drawn and explained: "micrograd" for a Value
+            (every node shows its number), "torchviz" for a Tensor (operations
+            in grey, tensors in colour). This is the one place that tells
+            scalars and tensors apart; everything else asks the nodes.
         order: every node, each before its inputs (the engine's order).
         index: node -> its position in ``order`` (its id in the DOT text).
         names: node -> the name shown for it in pictures and explanations.
@@ -131,16 +142,18 @@ class GraphModel:
         from minitensor.scalar.value import Value
         from minitensor.tensor import Tensor
 
+        start: Node | None
         if isinstance(root, Value):
-            self.kind, start = "value", root
+            self.style, start = "micrograd", root  # a Value is its own node
         elif isinstance(root, Tensor):
-            self.kind, start = "tensor", graph_node(root)  # None: no graph at all
+            self.style, start = "torchviz", graph_node(root)  # None: no graph at all
         else:
             raise TypeError(f"expected a Value or a Tensor, got {type(root).__name__}")
         self.root = root
-        self.order: list = [] if start is None else topological_order([start])
-        self.index: dict = {node: i for i, node in enumerate(self.order)}
-        self.names: dict = self._name_nodes(_names_by_id(names or {}))
+        self.id_prefix = "v" if self.style == "micrograd" else "n"  # node ids in the DOT text
+        self.order: list[Node] = [] if start is None else topological_order([start])
+        self.index: dict[Node, int] = {node: i for i, node in enumerate(self.order)}
+        self.names: dict[Node, str] = self._name_nodes(_names_by_id(names or {}))
 
     # --- names ---------------------------------------------------------------
 
@@ -150,12 +163,6 @@ class GraphModel:
     def _name_nodes(self, given: dict[int, str]) -> dict:
         """A name for every node: given (label or ``names=``), else made from its inputs'."""
         self._given_root_name = given.get(id(self.root), "out")
-        # For tensors, a name given to a computed tensor names its grad_fn node.
-        if self.kind == "tensor":
-            given = dict(given)
-            for node in self.order:
-                if isinstance(node, AccumulateGrad) and id(node.variable) in given:
-                    given[id(node)] = given[id(node.variable)]
         self._given = given
         # Values with no inputs and no name (numbers written in an expression, or
         # unlabelled parameters): their value is their name.
@@ -163,7 +170,7 @@ class GraphModel:
         names: dict = {}
         compound: set = set()  # nodes named by an expression: parenthesised inside another
         for node in reversed(self.order):  # inputs before the nodes that use them
-            name = node.label if self.kind == "value" and node.label else given.get(id(node))
+            name = node.label or _given_name(node, given)
             if name is None and node is self.order[0]:
                 name = "out"
             if name is None:
@@ -176,34 +183,26 @@ class GraphModel:
     def _made_up_name(self, node, names: dict, compound: set) -> tuple[str, bool]:
         """A name made from the inputs' names ("w3*b"); the node's id if that gets long."""
         parents = [p for p in node.parents if p is not None]
+        fallback = f"{self.id_prefix}{self.index[node]}"
 
         def operand(p) -> str:
             return f"({names[p]})" if p in compound else names[p]
 
-        if self.kind == "value":
-            op = node.op
-            if not parents:
+        if node.is_leaf:
+            if self.style == "micrograd":  # a number written in an expression: its value
                 self.unnamed_leaves.add(node)
-                return fmt.number(node.data), False
-            if op in ("+", "*", "**") and len(parents) == 2:
-                glue = " + " if op == "+" else op
-                name, is_compound = glue.join(operand(p) for p in parents), True
-            elif op.startswith("**"):  # x ** 2 records the exponent in the op
-                name, is_compound = f"{operand(parents[0])}{op}", True
-            else:
-                name, is_compound = f"{op}({', '.join(names[p] for p in parents)})", False
-            fallback = f"v{self.index[node]}"
-        else:
-            fallback = f"n{self.index[node]}"
-            if isinstance(node, AccumulateGrad):
-                return fallback, False
-            symbol = _SYMBOLS.get(node.name())
-            if symbol is not None and len(parents) == 2 == len(node.parents):
-                glue = f" {symbol} " if symbol in "+-" else symbol
-                name, is_compound = glue.join(operand(p) for p in parents), True
-            else:
-                short = re.sub(r"Backward\d*$", "", node.name()).lower()
-                name, is_compound = f"{short}({', '.join(names[p] for p in parents)})", False
+                return fmt.number(node.variable.data), False
+            return fallback, False
+        op = node.op
+        symbol = _SYMBOLS.get(op)
+        if symbol is not None and len(parents) == 2 == len(node.parents):
+            glue = f" {symbol} " if symbol in "+-" else symbol
+            name, is_compound = glue.join(operand(p) for p in parents), True
+        elif op.startswith("**"):  # a Value's x ** 2 records the exponent in its op
+            name, is_compound = f"{operand(parents[0])}{op}", True
+        else:  # tanh(n); a tensor's ExpBackward0 is written exp(...)
+            short = re.sub(r"Backward\d*$", "", op).lower()
+            name, is_compound = f"{short}({', '.join(names[p] for p in parents)})", False
         if len(name) > MAX_NAME:
             return fallback, False
         return name, is_compound
@@ -251,7 +250,7 @@ class GraphModel:
         dot.summary = f"graph of {self.root_name()} ({len(self.order)} nodes)"
         cut: dict = {}  # DOT ids of drawn nodes with an input left out (ordered set)
         args = (dot, drawn, options, styles, edge_styles, grads, cut)
-        if self.kind == "value":
+        if self.style == "micrograd":
             self._value_nodes(*args)
         else:
             self._tensor_nodes(*args)
@@ -271,11 +270,12 @@ class GraphModel:
     def _value_nodes(self, dot, drawn, options, styles, edge_styles, grads, cut) -> None:
         sideways = options.rankdir in ("LR", "RL")
         for i, node in enumerate(drawn):
+            value = node.variable  # a Value is its own node
             fields = [self.names[node]]
             if options.show_data:
-                fields.append(f"data {node.data:.4f}")
+                fields.append(f"data {value.data:.4f}")
             if options.show_grad:
-                grad = node.grad if grads is None else grads.get(node, 0.0)
+                grad = value.grad if grads is None else grads.get(node, 0.0)
                 fields.append(f"grad {grad:.4f}")
             label = " | ".join(_record_field(f) for f in fields)
             # A record lays its fields across the rank direction: one above the
@@ -284,7 +284,7 @@ class GraphModel:
             if not sideways:
                 label = "{ " + label + " }"
             dot.node(f"v{i}", label, shape="record", **styles.get(node, {}))
-            if not node.parents:
+            if node.is_leaf:
                 continue
             op_id = f"v{i}_op"
             dot.node(op_id, _plain(node.op))
@@ -300,14 +300,14 @@ class GraphModel:
         dot.attr("node", shape="box", style="filled")
         saved_ids: dict[object, str] = {}  # saved tensor key -> its DOT id
         for i, node in enumerate(drawn):
-            if isinstance(node, AccumulateGrad) and node is self.root_leaf:
+            if node is self.root_leaf:
                 # The output is a leaf: its blue box is the whole picture, as in torchviz.
                 lines = self._leaf_lines(node, options, grads)
                 colour = LEAF_COLOUR
-            elif isinstance(node, AccumulateGrad):
+            elif node.is_leaf:
                 # The leaf tensor (blue) feeds its AccumulateGrad node (grey), which
                 # adds the gradient that arrives into the leaf's .grad.
-                lines = [type(node).__name__]  # torchviz's name for it: "AccumulateGrad"
+                lines = [node.op]  # torchviz's name for it: "AccumulateGrad"
                 colour = FUNCTION_COLOUR
                 leaf_lines = self._leaf_lines(node, options, grads)
                 dot.node(
@@ -315,7 +315,7 @@ class GraphModel:
                 )
                 dot.edge(f"l{i}", f"n{i}")
             else:
-                lines = [node.name(), self.names[node]]
+                lines = [node.op, self.names[node]]
                 if options.show_grad and grads is not None and node in grads:
                     lines.append(f"grad {fmt.grad_text(grads[node])}")
                 if options.show_saved:
@@ -334,7 +334,7 @@ class GraphModel:
         self._output_node(dot, options)
 
     def _leaf_lines(self, node, options, grads) -> list[str]:
-        tensor = node.variable
+        tensor = node.variable  # the leaf tensor its AccumulateGrad node holds
         lines = [self.names[node], fmt.tensor_type(tensor)]
         if options.show_data and tensor.numel() <= fmt.SMALL:
             lines.append(f"data {fmt.tensor_values(tensor)}")
@@ -345,20 +345,17 @@ class GraphModel:
 
     def _saved_nodes(self, dot, node, node_id: str, lines: list[str], saved_ids: dict) -> None:
         """torchviz's orange boxes: the tensors this node saved for its backward."""
-        ctx = node.ctx
-        if ctx._saved is None:  # a backward without retain_graph freed them
+        saved = node.saved
+        if saved is None:  # a backward without retain_graph freed them
             lines.append("(saved tensors freed)")
             return
         # (key, name, tensor): a saved input is keyed by its id() (it may be saved by
-        # several nodes), a saved output by its node (it is rebuilt on each unpack).
+        # several nodes); the node's own output (ctx.save_result) by the node, as it
+        # is rebuilt each time it is read.
         boxes: list[tuple[object, str, Any]] = [
-            (id(t), self._given.get(id(t), ""), t) for t in ctx._saved if t is not None
+            (node_id, "result", t) if t.grad_fn is node else (id(t), self._given.get(id(t), ""), t)
+            for t in saved
         ]
-        result = getattr(ctx, "_result", None)  # the output, kept by ctx.save_result()
-        if result is not None:
-            # (unpack fails if it was modified in place since: backward will say so)
-            with contextlib.suppress(RuntimeError):
-                boxes.append((node_id, "result", result.unpack()))
         for key, name, tensor in boxes:
             if key not in saved_ids:  # one box per tensor, however many nodes saved it
                 saved_ids[key] = f"s{len(saved_ids)}"
@@ -373,9 +370,9 @@ class GraphModel:
             dot.edge(saved_ids[key], node_id, style="dashed", arrowhead="none")
 
     @property
-    def root_leaf(self):
-        """The AccumulateGrad node of the output, if the output is a leaf tensor; else None."""
-        if self.kind == "tensor" and self.order and isinstance(self.order[0], AccumulateGrad):
+    def root_leaf(self) -> Node | None:
+        """The node of the output if the output is a leaf (a tensor's AccumulateGrad); else None."""
+        if self.order and self.order[0].is_leaf:
             return self.order[0]
         return None
 
@@ -411,6 +408,14 @@ def _names_by_id(names: Mapping[str, object]) -> dict[int, str]:
             if isinstance(obj, Tensor) and obj.grad_fn is not None:
                 by_id.setdefault(id(obj.grad_fn), name)
     return by_id
+
+
+def _given_name(node: Node, given: dict[int, str]) -> str | None:
+    """The name given in ``names=`` to the node (a Value, a grad_fn) or to its leaf tensor."""
+    for obj in (node, node.variable):
+        if obj is not None and id(obj) in given:
+            return given[id(obj)]
+    return None
 
 
 def _plain(text: str) -> str:

@@ -80,12 +80,12 @@ def question(model, node, upstream) -> str:
     """The question asked before the step at ``node``, whose gradient is ``upstream``."""
     out = model.d(node)
     names = ", ".join(model.names[p] for p in inputs(model, node))
-    if model.kind == "value" and model.names[node] != _formula(model, node):
+    if model.style == "torchviz":
+        made = f"{model.names[node]} is made by {node.op}"
+    elif model.names[node] != _formula(model, node):
         made = f"{model.names[node]} = {_formula(model, node)}"
-    elif model.kind == "value":
-        made = f"{model.names[node]} (made by {node.op})"
     else:
-        made = f"{model.names[node]} is made by {node.name()}"
+        made = f"{model.names[node]} (made by {node.op})"
     return (
         f"Next: {made}, and its gradient is complete: {out}.grad = {fmt.grad_text(upstream)}. "
         f"What gradient does it send to {names}? (upstream gradient × local derivative)"
@@ -166,25 +166,27 @@ def _formula(model, node) -> str:
 
 
 def _local_rule(model, node, position: int) -> str:
-    """The local derivative ∂node/∂input in symbols (1 − o², w1, ...), else as ∂o/∂n."""
+    """The local derivative ∂node/∂input in symbols (1 − o², w1, ...), else as ∂o/∂n.
+
+    Only a Value's operations have a rule here; a tensor node's (``MulBackward0``)
+    is written ∂o/∂n.
+    """
     parent = node.parents[position]
     generic = f"∂{model.d(node)}/∂{model.d(parent)}"
-    if model.kind != "value":
-        return generic
     op = node.op
-    others = [model.d(p) for i, p in enumerate(node.parents) if i != position]
     if op.startswith("**") and len(op) > 2:  # x ** k with a number k: k·x^(k−1)
         k = op[2:]
         return f"{k}·{model.d(parent)}^({k}−1)"
     rule = LOCAL_RULES.get(op)
     if rule is None:
         return generic
+    others = [model.d(p) for i, p in enumerate(node.parents) if i != position]
     return rule.format(out=model.d(node), x=model.d(parent), other=(others or [""])[0])
 
 
 def _local(model, step, position: int) -> float:
     """The local derivative's number: stored by a Value; sent ÷ upstream for a tensor."""
-    if model.kind == "value":
+    if step.node.local_grads is not None:
         return float(step.node.local_grads[position])
     sent = fmt.scalar_value(step.grad_inputs[position])
     upstream = fmt.scalar_value(step.grad_output)
