@@ -13,13 +13,17 @@ import builtins
 import math
 import warnings
 from numbers import Number
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from minitensor import allocation, backend
 from minitensor import dtypes as _dtypes
 from minitensor.random import numpy_rng
-from minitensor.tensor import Tensor
+
+if TYPE_CHECKING:
+    from minitensor.tensor import Tensor
+from minitensor.autograd.function import is_tensor, tensor_class, wrap_array
 
 # --------------------------------------------------------------------------
 # From Python data
@@ -76,7 +80,7 @@ def _nested_shape_and_values(data) -> tuple[list[int], list]:
 
 def _checked_scalar(x):
     """A number (Python, NumPy, or a one-element tensor), or PyTorch's error."""
-    if isinstance(x, Tensor):
+    if is_tensor(x):
         if x.numel() != 1:
             if not x.dtype.is_floating_point:
                 raise TypeError(
@@ -101,7 +105,7 @@ def _infer_dtype(values) -> _dtypes.dtype:
     """
     result = None
     for v in values:
-        if isinstance(v, Tensor):
+        if is_tensor(v):
             dt = v.dtype
         elif isinstance(v, np.generic):  # before float: np.float64 is a Python float too
             dt = _dtypes.from_array_dtype(v.dtype)
@@ -112,7 +116,7 @@ def _infer_dtype(values) -> _dtypes.dtype:
 
 
 def _python_number(v):
-    return v.item() if isinstance(v, (Tensor, np.generic)) else v
+    return v.item() if is_tensor(v) or isinstance(v, np.generic) else v
 
 
 def _checked_integer(v, dt: _dtypes.dtype) -> int:
@@ -130,7 +134,7 @@ def _checked_integer(v, dt: _dtypes.dtype) -> int:
 
 def _array_from_data(data, dtype: _dtypes.dtype | None) -> np.ndarray:
     """A host NumPy array from Python data, a NumPy array or a Tensor."""
-    if isinstance(data, Tensor):
+    if is_tensor(data):
         array = data._host_array()
         return array.astype((dtype or data.dtype).name, copy=True)
     if isinstance(data, np.ndarray):
@@ -154,7 +158,7 @@ def _array_from_data(data, dtype: _dtypes.dtype | None) -> np.ndarray:
 def _finish(array: np.ndarray, device, requires_grad: bool, *, factory: bool = True) -> Tensor:
     """Move a host array to its device and wrap it, checking ``requires_grad``."""
     dev = backend.as_device(device)
-    out = Tensor._wrap(backend.backend_for(dev).from_host(array), dev)
+    out = wrap_array(backend.backend_for(dev).from_host(array), dev)
     if requires_grad:
         if not out.dtype.is_floating_point:
             raise RuntimeError(
@@ -187,7 +191,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Ten
                 [3, 4]])
     """
     dt = None if dtype is None else _dtypes.to_dtype(dtype, "tensor")
-    if isinstance(data, Tensor):
+    if is_tensor(data):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
             "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
@@ -201,9 +205,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False) -> Ten
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """Like `tensor`, but shares memory with a NumPy array or tensor when it can."""
     dt = None if dtype is None else _dtypes.to_dtype(dtype, "as_tensor")
-    same_dtype = dt is None or (isinstance(data, Tensor) and dt == data.dtype)
+    same_dtype = dt is None or (is_tensor(data) and dt == data.dtype)
     same_device = device is None or backend.as_device(device) == getattr(data, "device", None)
-    if isinstance(data, Tensor) and same_dtype and same_device:
+    if is_tensor(data) and same_dtype and same_device:
         return data
     if isinstance(data, np.ndarray) and dt in (None, from_numpy(data).dtype) and device is None:
         return from_numpy(data)
@@ -223,7 +227,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
             "float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, uint16, "
             "uint8, and bool."
         ) from None
-    return Tensor._wrap(array, backend.CPU)
+    return wrap_array(array, backend.CPU)
 
 
 def legacy_constructor_array(args, device):
@@ -233,7 +237,7 @@ def legacy_constructor_array(args, device):
     dtype, as in PyTorch; ``Tensor()`` is an empty 1-d tensor.
     """
     dev = backend.as_device(device)
-    if len(args) == 1 and isinstance(args[0], Tensor):
+    if len(args) == 1 and is_tensor(args[0]):
         return args[0]._array, args[0].device
     if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
         array = _array_from_data(_legacy_data(args[0]), None).astype(np.float32)
@@ -254,7 +258,7 @@ def _legacy_data(data):
 def _rebuild(array, device, requires_grad, cls):
     """Unpickle a tensor (see ``Tensor.__reduce_ex__``)."""
     out = _finish(array, device, False)
-    if cls is not Tensor:  # nn.Parameter
+    if cls is not tensor_class():  # nn.Parameter
         return cls(out, requires_grad=requires_grad)
     out._requires_grad = requires_grad
     return out
@@ -263,7 +267,7 @@ def _rebuild(array, device, requires_grad, cls):
 def _typed_constructor(dt: _dtypes.dtype, name: str):
     def make(*args, device=None):
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
-            data = args[0] if isinstance(args[0], Tensor) else _legacy_data(args[0])
+            data = args[0] if is_tensor(args[0]) else _legacy_data(args[0])
             return _finish(_array_from_data(data, dt), device, False)
         return _new(_sizes(args or (0,), "new"), dt, device, False, np.zeros)
 
@@ -344,7 +348,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
         raise TypeError(
             f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}"
         )
-    if isinstance(fill_value, Tensor):
+    if is_tensor(fill_value):
         fill_value = fill_value.item()
     if not isinstance(fill_value, (Number, np.number, np.bool_)):
         raise TypeError(

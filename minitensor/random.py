@@ -24,6 +24,8 @@ import secrets
 
 import numpy as np
 
+from minitensor.backend import as_device
+
 _DEFAULT_SEED = 0
 
 _numpy_rng = np.random.default_rng(_DEFAULT_SEED)
@@ -62,8 +64,6 @@ class Generator:
     _DEFAULT_SEED = 67280421310721
 
     def __init__(self, device="cpu") -> None:
-        from minitensor.backend import as_device
-
         self.device = as_device(device)
         self.manual_seed(self._DEFAULT_SEED)
 

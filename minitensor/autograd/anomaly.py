@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import traceback
 
+from minitensor import backend
+
 _enabled = False
 _check_nan = True
 
@@ -95,8 +97,6 @@ def warn_error_in(node_name: str, stack: str) -> None:
 
 def check_no_nan(node_name: str, grads: list, stack: str) -> None:
     """With ``check_nan``: a gradient containing NaN is an error, as in PyTorch."""
-    from minitensor import backend
-
     for i, grad in enumerate(grads):
         if grad is None:
             continue

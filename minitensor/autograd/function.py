@@ -44,6 +44,7 @@ from minitensor import allocation, backend
 from minitensor.autograd import anomaly, grad_mode
 from minitensor.autograd.grad_mode import is_grad_enabled, set_grad_enabled
 from minitensor.autograd.hooks import run_tensor_hooks
+from minitensor.ops.broadcast import is_expandable_to, sum_to
 
 if TYPE_CHECKING:
     from minitensor.tensor import Tensor
@@ -129,7 +130,7 @@ class _SavedResult:
         self.node = None if node is None else weakref.ref(node)
 
     def unpack(self) -> Tensor:
-        out = tensor_class()._wrap(self.array, self.device)
+        out = _Tensor._wrap(self.array, self.device)
         out._version_counter = self.version_counter
         node = self.node() if self.node is not None else None
         if out._version != self.version:
@@ -191,7 +192,7 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Tensor:
         """Run forward and, if any input requires grad, record the graph node."""
-        Tensor = tensor_class()
+        Tensor = _Tensor
         tensors = [a for a in args if isinstance(a, Tensor)]
         device = _common_device(tensors)
         ctx = FunctionCtx()
@@ -256,19 +257,36 @@ def _quiet_forward(function, ctx, args):
     return function.forward(ctx, *args)
 
 
-_Tensor = None
+# The one place where the layers below ``tensor.py`` meet the Tensor class.
+#
+# Imports in minitensor go one way: ``tensor.py`` imports the operations (its
+# methods call them), so the operations cannot import ``tensor.py`` back. Yet
+# an operation must make tensors (its result) and recognise them (is this
+# argument a tensor or a number?). So ``tensor.py``, once its class is
+# defined, registers it here with `register_tensor_class`, and everything
+# below it asks here: `tensor_class`, `is_tensor`, `wrap_array`.
+_Tensor: Any = None
 
 
-def tensor_class():
-    """The Tensor class. tensor.py imports this module (every operation is a
-    Function), so this module cannot import tensor.py when it loads; it
-    looks the class up once, on first use."""
+def register_tensor_class(cls: type) -> None:
+    """Called once, by ``minitensor/tensor.py``, with the Tensor class."""
     global _Tensor
-    if _Tensor is None:
-        from minitensor.tensor import Tensor
+    _Tensor = cls
 
-        _Tensor = Tensor
+
+def tensor_class() -> type[Tensor]:
+    """The Tensor class (registered by ``tensor.py``)."""
     return _Tensor
+
+
+def is_tensor(x: Any) -> bool:
+    """``isinstance(x, Tensor)``, for modules that ``tensor.py`` imports."""
+    return isinstance(x, _Tensor)
+
+
+def wrap_array(array: Any, device: Any) -> Tensor:
+    """A new tensor around ``array`` (no copy, no autograd state): ``Tensor._wrap``."""
+    return _Tensor._wrap(array, device)
 
 
 def _common_device(tensors):
@@ -329,7 +347,7 @@ class BackwardNode:
     )  # fmt: skip
 
     def __init__(self, function, ctx, args):
-        Tensor = tensor_class()
+        Tensor = _Tensor
         self.function = function
         self.ctx = ctx
         inputs, parents = [], []
@@ -356,11 +374,9 @@ class BackwardNode:
         return tuple((p, 0) for p in self.parents)
 
     def __repr__(self) -> str:
-        from minitensor.autograd import function as this_module
-
         name = self.name().rsplit("::", 1)[-1]  # minitensor::autograd::NotImplemented
         if self.function.node_name is None:  # a user's Function: PyTorch shows a dotted path
-            name = f"{this_module.__name__}.{name}"
+            name = f"{__name__}.{name}"
         return f"<{name} object at {hex(id(self))}>"
 
     # --- the engine protocol -------------------------------------------------
@@ -404,8 +420,6 @@ class BackwardNode:
 
     def _checked(self, grad, info: tuple, index: int, create_graph: bool):
         """Match a gradient to its input: same shape (summing broadcast dims) and dtype."""
-        from minitensor.ops.broadcast import is_expandable_to, sum_to
-
         _, shape, dtype = info
         if grad.shape != shape:
             if not is_expandable_to(shape, grad.shape):
@@ -430,40 +444,6 @@ class BackwardNode:
 
     def release(self) -> None:
         self.ctx._free()
-
-    # --- what pictures and the stepper read (see `minitensor.autograd.protocol`) ---
-
-    label = ""  # tensors carry no name of their own
-    is_leaf = False
-    variable = None  # the output tensor is not kept: it refers to this node (a cycle)
-    local_grads = None  # backward computes vector-Jacobian products, not stored numbers
-
-    @property
-    def op(self) -> str:
-        """The node's name, e.g. ``"MulBackward0"``."""
-        return self.name()
-
-    @property
-    def saved(self) -> tuple | None:
-        """The tensors forward saved, then its output if it kept it; None once freed."""
-        ctx = self.ctx
-        if ctx._saved is None:
-            return None
-        tensors = tuple(t for t in ctx._saved if t is not None)
-        if ctx._result is not None:
-            try:  # the output, rebuilt
-                tensors += (ctx._result.unpack(),)
-            except RuntimeError:  # it was modified in place since: backward will say so
-                return tensors
-        return tensors
-
-    def grad_holders(self) -> list:
-        """The tensors that called ``retain_grad()`` (and still exist)."""
-        return [t for t in (ref() for ref in self._retained) if t is not None]
-
-    def clear_grad(self) -> None:
-        for tensor in self.grad_holders():
-            tensor.grad = None
 
 
 _node_classes: dict[str, type[BackwardNode]] = {}
@@ -520,17 +500,3 @@ class AccumulateGrad:
 
     def release(self) -> None:
         """A leaf saves nothing."""
-
-    # --- what pictures and the stepper read (see `minitensor.autograd.protocol`) ---
-
-    op = "AccumulateGrad"  # torchviz's name for it
-    label = ""
-    is_leaf = True
-    local_grads = None
-    saved: tuple = ()
-
-    def grad_holders(self) -> list:
-        return [self.variable]
-
-    def clear_grad(self) -> None:
-        self.variable.grad = None

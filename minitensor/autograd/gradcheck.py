@@ -25,6 +25,11 @@ import warnings
 
 import numpy as np
 
+from minitensor.autograd.api import grad
+from minitensor.autograd.grad_mode import no_grad
+from minitensor.creation import from_numpy
+from minitensor.tensor import Tensor
+
 
 class GradcheckError(RuntimeError):
     """Raised by `gradcheck` when the analytical and numerical gradients disagree."""
@@ -53,8 +58,6 @@ def gradcheck(
     Returns:
         True if every gradient matches.
     """
-    from minitensor.tensor import Tensor
-
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
@@ -91,8 +94,6 @@ def gradcheck(
 
 
 def _as_outputs(result) -> tuple:
-    from minitensor.tensor import Tensor
-
     outputs = result if isinstance(result, (tuple, list)) else (result,)
     if not all(isinstance(out, Tensor) for out in outputs):
         raise TypeError("gradcheck: func must return a Tensor or a tuple of Tensors")
@@ -110,8 +111,6 @@ def _analytical_jacobians(out, inputs) -> list[np.ndarray]:
     Backpropagating a "one-hot" gradient (1 at output element j, 0 elsewhere)
     gives column j of each input's Jacobian.
     """
-    from minitensor.autograd.api import grad
-
     jacobians = [np.zeros((x.numel(), out.numel())) for x in inputs]
     if not out.requires_grad:
         return jacobians  # the output does not depend on the inputs: all zeros
@@ -128,8 +127,6 @@ def _analytical_jacobians(out, inputs) -> list[np.ndarray]:
 
 def _numerical_jacobian(func, inputs, in_index, out_index, eps) -> np.ndarray:
     """d out / d input measured by central differences, one input element at a time."""
-    from minitensor.autograd.grad_mode import no_grad
-
     x = inputs[in_index]
     values = _host(x).reshape(-1)
     columns = []
@@ -148,13 +145,9 @@ def _numerical_jacobian(func, inputs, in_index, out_index, eps) -> np.ndarray:
 
 def _from_host(array: np.ndarray, like):
     """A tensor with ``array``'s values and ``like``'s dtype and device."""
-    from minitensor.creation import from_numpy
-
     # a C-ordered copy (np.ascontiguousarray would turn a 0-d array into a 1-d one)
     return from_numpy(np.array(array, order="C")).to(like.device, like.dtype)
 
 
 def _as_tensor(array: np.ndarray):
-    from minitensor.creation import from_numpy
-
     return from_numpy(np.array(array, order="C"))

@@ -71,9 +71,8 @@ def run_tensor_hooks(hooks: OrderedDict, grad: Tensor) -> Tensor:
 
 def _check_result(hook: Any, grad: Tensor, result: Any) -> None:
     """A replacement gradient must be a tensor like the one it replaces (PyTorch's checks)."""
-    from minitensor.tensor import Tensor
-
-    if not isinstance(result, Tensor):
+    # (``type(grad)`` is the Tensor class: this module sits below tensor.py.)
+    if not isinstance(result, type(grad)):
         # (PyTorch's message still calls a tensor by its old name, "Variable".)
         raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
     name = getattr(hook, "__name__", "<unknown>")

@@ -18,14 +18,13 @@ import math
 import warnings
 
 from minitensor.autograd.grad_mode import no_grad
+from minitensor.creation import from_numpy
 from minitensor.random import numpy_rng
 from minitensor.tensor import Tensor
 
 
 def _fill(tensor: Tensor, host_values) -> Tensor:
     """Write NumPy values into ``tensor`` (any device, its own dtype), outside autograd."""
-    from minitensor.creation import from_numpy
-
     with no_grad():
         tensor.copy_(from_numpy(host_values))
     return tensor

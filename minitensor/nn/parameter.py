@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from minitensor.creation import empty
 from minitensor.tensor import Tensor
 
 
@@ -13,9 +14,9 @@ class Parameter(Tensor):
     prints as ``Parameter containing:``, as in PyTorch.
     """
 
-    def __init__(self, data: Tensor | None = None, requires_grad: bool = True):
-        from minitensor.creation import empty
+    _is_parameter = True  # (read by Tensor.__repr__, in minitensor/tensor_convert.py)
 
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
             data = empty(0)
         if not isinstance(data, Tensor):

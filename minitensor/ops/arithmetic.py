@@ -19,7 +19,7 @@ import builtins
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.broadcast import sum_to
 from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted
 from minitensor.ops.unary import reciprocal
@@ -390,12 +390,10 @@ def floor_divide(a, b):
 
 def remainder(a, b):
     """``a % b`` (Python's modulo: the result has the sign of b)."""
-    from minitensor.tensor import Tensor
-
     function = Remainder
-    if not isinstance(b, Tensor):
+    if not is_tensor(b):
         function = RemainderScalar
-    elif not isinstance(a, Tensor):
+    elif not is_tensor(a):
         function = NumberRemainder
     return function.apply(*binary_operands(a, b))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
+from minitensor.autograd.function import is_tensor
 from minitensor.ops.operands import promoted, wrap
 
 
@@ -50,9 +51,7 @@ def isfinite(input):
 
 
 def _check_other(name, other) -> None:
-    from minitensor.tensor import Tensor
-
-    if not isinstance(other, Tensor):
+    if not is_tensor(other):
         raise TypeError(
             f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
         )

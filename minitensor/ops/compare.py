@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
+from minitensor.autograd.function import wrap_array
 from minitensor.ops.broadcast import broadcast_shapes
 from minitensor.ops.operands import binary_operands, check_tensor_argument, promoted
 
@@ -29,13 +30,11 @@ def _xp(t):
 
 def _compare(name):
     def compare(a, b):
-        from minitensor.tensor import Tensor
-
         a, b = binary_operands(a, b)
         x, y = promoted(a, b)
         if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_ and name not in _EQUALITY:
             x, y = _as_int8(x, a.device), _as_int8(y, a.device)  # False < True, as 0 < 1
-        return Tensor._wrap(getattr(_xp(a), name)(x, y), a.device)
+        return wrap_array(getattr(_xp(a), name)(x, y), a.device)
 
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"Elementwise ``{name}``, as a bool tensor (no gradient flows through it)."
@@ -71,11 +70,9 @@ def _truth(t):
 
 def _logical(name):
     def logical(a, b):
-        from minitensor.tensor import Tensor
-
         check_tensor_argument(name, b)
         broadcast_shapes(a.shape, b.shape)
-        return Tensor._wrap(getattr(_xp(a), name)(_truth(a), _truth(b)), a.device)
+        return wrap_array(getattr(_xp(a), name)(_truth(a), _truth(b)), a.device)
 
     logical.__name__ = logical.__qualname__ = name
     logical.__doc__ = f"Elementwise ``{name}`` of the truth values (nonzero is True), as bools."
@@ -89,16 +86,12 @@ logical_xor = _logical("logical_xor")
 
 def logical_not(a):
     """True where ``a`` is zero (or False), as a bool tensor."""
-    from minitensor.tensor import Tensor
-
-    return Tensor._wrap(_xp(a).logical_not(_truth(a)), a.device)
+    return wrap_array(_xp(a).logical_not(_truth(a)), a.device)
 
 
 def _bitwise(name, logical_name, kernel):
     def bitwise(a, b):
         """Bitwise ``name`` of integers; for bools, the logical one (``mask1 & mask2``)."""
-        from minitensor.tensor import Tensor
-
         a, b = binary_operands(a, b)
         dtype = _dtypes.result_type(a, b)
         if dtype.is_floating_point:
@@ -107,7 +100,7 @@ def _bitwise(name, logical_name, kernel):
             )
         x, y = promoted(a, b)
         function = logical_name if dtype == _dtypes.bool_ else name
-        return Tensor._wrap(getattr(_xp(a), function)(x, y), a.device)
+        return wrap_array(getattr(_xp(a), function)(x, y), a.device)
 
     bitwise.__name__ = bitwise.__qualname__ = name
     return bitwise
@@ -120,13 +113,11 @@ bitwise_xor = _bitwise("bitwise_xor", "logical_xor", "bitwise_xor")
 
 def bitwise_not(a):
     """``~a``: flips every bit of an integer, negates a bool."""
-    from minitensor.tensor import Tensor
-
     if a.dtype.is_floating_point:
         raise TypeError(
             "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
         )
     xp = _xp(a)
     if a.dtype == _dtypes.bool_:
-        return Tensor._wrap(xp.logical_not(a._array), a.device)
-    return Tensor._wrap(xp.bitwise_invert(a._array), a.device)
+        return wrap_array(xp.logical_not(a._array), a.device)
+    return wrap_array(xp.bitwise_invert(a._array), a.device)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor, wrap_array
 
 
 class ToCopy(Function):
@@ -18,13 +18,11 @@ class ToCopy(Function):
 
     @staticmethod
     def forward(ctx, x, dtype, device):
-        from minitensor.tensor import Tensor
-
         ctx.source_device = x.device
         array = backend.transfer(x._array, x.device, device)
         xp = backend.namespace(device)
         # A tensor, not an array: the result lives on another device than the input.
-        return Tensor._wrap(xp.astype(array, backend.native_dtype(xp, dtype)), device)
+        return wrap_array(xp.astype(array, backend.native_dtype(xp, dtype)), device)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -48,8 +46,6 @@ class Clone(Function):
 
 def _parse_to_args(tensor, args, kwargs):
     """Sort out ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``."""
-    from minitensor.tensor import Tensor
-
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
     kwargs.pop("non_blocking", None)
@@ -57,7 +53,7 @@ def _parse_to_args(tensor, args, kwargs):
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     for arg in args:
-        if isinstance(arg, Tensor):
+        if is_tensor(arg):
             dtype, device = arg.dtype, arg.device
         elif isinstance(arg, _dtypes.dtype) or arg in (float, int, bool):
             dtype = _dtypes.to_dtype(arg)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.operands import wrap
 from minitensor.ops.reduce import check_one_dim, expand_back
 from minitensor.ops.selection import maximum, minimum, where
@@ -184,10 +184,8 @@ def _arg_extreme(x, name, dim, keepdim, largest):
 
 
 def _max_or_min(x, dim, keepdim, largest):
-    from minitensor.tensor import Tensor
-
     name = "max" if largest else "min"
-    if isinstance(dim, Tensor):  # minitensor.max(a, b) is the elementwise maximum
+    if is_tensor(dim):  # minitensor.max(a, b) is the elementwise maximum
         return maximum(x, dim) if largest else minimum(x, dim)
     check_one_dim(name, dim, keepdim)
     if dim is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import warnings
 
+from minitensor.autograd.function import is_tensor
 from minitensor.ops.arithmetic import mul
 from minitensor.ops.shape import expand, reshape
 
@@ -24,10 +25,8 @@ def outer(input, vec2):
     tensor([[ 1, 10],
             [ 2, 20]])
     """
-    from minitensor.tensor import Tensor
-
     for position, (name, vector) in enumerate((("input", input), ("vec2", vec2)), start=1):
-        if not isinstance(vector, Tensor):
+        if not is_tensor(vector):
             raise TypeError(
                 f"outer(): argument '{name}' (position {position}) must be Tensor, "
                 f"not {type(vector).__name__}"
@@ -49,8 +48,6 @@ def meshgrid(*tensors, indexing=None):
     >>> X.shape
     minitensor.Size([3, 2])
     """
-    from minitensor.tensor import Tensor
-
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])  # meshgrid([x, y]) as well as meshgrid(x, y)
     if indexing is None:
@@ -64,7 +61,7 @@ def meshgrid(*tensors, indexing=None):
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     for position, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
+        if not is_tensor(t):
             raise TypeError(
                 f"expected Tensor as element {position} in argument 0, but got {type(t).__name__}"
             )

@@ -17,6 +17,7 @@ import numpy as np
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
+from minitensor.autograd.function import is_tensor
 from minitensor.ops.broadcast import broadcast_shapes
 
 
@@ -26,9 +27,7 @@ def _listed(shape) -> str:
 
 def _index_array(x, value):
     """An index given as a tensor, NumPy array or list, as an array on ``x``'s device."""
-    from minitensor.tensor import Tensor
-
-    if isinstance(value, Tensor):
+    if is_tensor(value):
         array, device = value._array, value.device
     else:
         array, device = np.asarray(value), backend.CPU
@@ -57,10 +56,11 @@ def _index_array(x, value):
 
 def _is_sequence_like_tuple(index) -> bool:
     """PyTorch reads ``x[[[0, 1], [1, 2]]]`` as ``x[[0, 1], [1, 2]]`` (with a warning)."""
-    from minitensor.tensor import Tensor
-
     return isinstance(index, list) and any(
-        isinstance(i, (list, tuple, Tensor, np.ndarray, slice)) or i is None or i is Ellipsis
+        is_tensor(i)
+        or isinstance(i, (list, tuple, np.ndarray, slice))
+        or i is None
+        or i is Ellipsis
         for i in index
     )
 
@@ -68,8 +68,6 @@ def _is_sequence_like_tuple(index) -> bool:
 def _pieces(x, index) -> list:
     """The index as a list of ``(kind, value)``: kinds are int, slice, none, ellipsis,
     bool (a Python or 0-d bool), mask (a bool array) and array (integer positions)."""
-    from minitensor.tensor import Tensor
-
     if _is_sequence_like_tuple(index):
         warnings.warn(
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will "
@@ -92,7 +90,7 @@ def _pieces(x, index) -> list:
             pieces.append(("bool", bool(item)))
         elif isinstance(item, (int, np.integer)):
             pieces.append(("int", int(item)))
-        elif isinstance(item, (Tensor, np.ndarray, list)):
+        elif is_tensor(item) or isinstance(item, (np.ndarray, list)):
             array, dtype = _index_array(x, item)
             if array.ndim == 0:  # a 0-d tensor index acts as a Python number
                 host = backend.to_host(array, x.device)

@@ -14,13 +14,15 @@ from __future__ import annotations
 import numpy as np
 
 from minitensor import backend
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops import shape as _shape
 from minitensor.ops.broadcast import is_expandable_to
 from minitensor.ops.index_plan import IndexPlan, _listed
 from minitensor.ops.indexing import _address, _apply, _full_index, _key, _placement
+from minitensor.ops.inplace import check_inplace
 from minitensor.ops.operands import wrap
+from minitensor.ops.selection import where
 
 
 def _xp(t):
@@ -62,8 +64,6 @@ class CopySlices(Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        from minitensor.ops.selection import where
-
         grad_x = where(ctx.written, 0.0, grad_output)  # overwritten values had no effect
         grad_value = _apply(grad_output, ctx.plan) if ctx.needs_input_grad[1] else None
         return grad_x, grad_value, None
@@ -123,12 +123,9 @@ def setitem(x, index, value):
     As in PyTorch, x's ``grad_fn`` becomes the node of the write (CopySlices,
     IndexPutBackward0, ...), whose parents are x's old node and value's.
     """
-    from minitensor.ops.inplace import check_inplace
-    from minitensor.tensor import Tensor
-
     if isinstance(value, (np.number, np.bool_)):
         value = value.item()
-    if not isinstance(value, (Tensor, int, float, bool)):
+    if not (is_tensor(value) or isinstance(value, (int, float, bool))):
         raise TypeError(f"can't assign a {type(value).__name__} to a {x.type()}")
     if isinstance(index, (bool, np.bool_)):  # PyTorch: x[True] = v writes into x[None]
         if not index:
@@ -140,7 +137,7 @@ def setitem(x, index, value):
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
     check_inplace(x)
-    if isinstance(value, Tensor):
+    if is_tensor(value):
         if plan.indices and value.dtype != x.dtype:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "

@@ -246,10 +246,3 @@ def _apply(x, plan):
     if plan.indices:
         return Index.apply(y, plan.indices)
     return Alias.apply(x) if y is x else y
-
-
-def setitem(x, index, value):
-    """``x[index] = value`` (written in `minitensor.ops.index_put`)."""
-    from minitensor.ops import index_put
-
-    index_put.setitem(x, index, value)

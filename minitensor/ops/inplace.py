@@ -17,7 +17,7 @@ import builtins
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor, wrap_array
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.broadcast import broadcast_shapes, sum_to
 from minitensor.ops.operands import cast
@@ -64,10 +64,8 @@ def inplace(t, op, *args, **kwargs):
     makes any backward that saved ``t`` itself fail loudly rather than use
     the new values.
     """
-    from minitensor.tensor import Tensor
-
     check_inplace(t)
-    tensors = [t] + [a for a in args if isinstance(a, Tensor)]
+    tensors = [t] + [a for a in args if is_tensor(a)]
     recording = is_grad_enabled() and builtins.any(x._requires_grad for x in tensors)
     source = _snapshot(t) if recording else t
     result = op(source, *args, **kwargs)
@@ -79,9 +77,7 @@ def inplace(t, op, *args, **kwargs):
 
 def _snapshot(t):
     """A copy of ``t``'s values in ``t``'s place in the graph."""
-    from minitensor.tensor import Tensor
-
-    copy = Tensor._wrap(backend.contiguous_copy(t._array, t.device), t.device)
+    copy = wrap_array(backend.contiguous_copy(t._array, t.device), t.device)
     copy._grad_fn, copy._requires_grad = t._grad_fn, t._requires_grad
     if t._grad_fn is None and t._requires_grad:  # cannot happen: check_inplace refused it
         raise AssertionError("in-place on a leaf that requires grad")
@@ -153,9 +149,7 @@ class Copy(Function):
 
 def fill_(t, value):
     """Fill ``t`` with ``value`` in place."""
-    from minitensor.tensor import Tensor
-
-    if isinstance(value, Tensor):
+    if is_tensor(value):
         value = value.item()
     return inplace(t, Fill.apply, value)
 
@@ -167,9 +161,7 @@ def zero_(t):
 
 def copy_(t, src):
     """Copy ``src`` (broadcast, converted) into ``t`` in place."""
-    from minitensor.tensor import Tensor
-
-    if not isinstance(src, Tensor):
+    if not is_tensor(src):
         raise TypeError(
             f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}"
         )

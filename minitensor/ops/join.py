@@ -16,7 +16,8 @@ import operator
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor
+from minitensor.ops.indexing import SplitPiece, SplitWithSizesPiece
 from minitensor.ops.shape import _int_sizes, _listed, _shape_args, normalize_dim
 
 
@@ -69,15 +70,13 @@ def repeat(x, *repeats):
 
 
 def _check_tensor_list(function: str, tensors) -> list:
-    from minitensor.tensor import Tensor
-
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(
             f"{function}(): argument 'tensors' (position 1) must be tuple of Tensors, "
             f"not {type(tensors).__name__}"
         )
     for i, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
+        if not is_tensor(t):
             raise TypeError(
                 f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
             )
@@ -192,8 +191,6 @@ def split(x, split_size_or_sections, dim=0):
     PyTorch records one node with several outputs; here each piece has its own
     node of the same name (the gradients are the same).
     """
-    from minitensor.ops.indexing import SplitPiece, SplitWithSizesPiece
-
     if x.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = normalize_dim(dim, x.ndim)
@@ -233,8 +230,6 @@ def _pieces(x, dim, sizes, function) -> tuple:
 def chunk(x, chunks, dim=0):
     """Cut ``x`` along ``dim`` into ``chunks`` pieces of equal size (the last may be
     shorter, and there may be fewer) as views: ``split(x, ceil(size / chunks), dim)``."""
-    from minitensor.ops.indexing import SplitPiece, SplitWithSizesPiece
-
     if x.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     chunks = operator.index(chunks)

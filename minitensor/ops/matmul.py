@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.broadcast import broadcast_shapes, sum_to
 
 
@@ -143,10 +143,8 @@ class BatchedMatmulOfMatrix(BatchedMatmul):
 
 
 def _check_tensors(function: str, a, b, names=("input", "other")) -> None:
-    from minitensor.tensor import Tensor
-
     for position, (name, x) in enumerate(zip(names, (a, b)), start=1):
-        if not isinstance(x, Tensor):
+        if not is_tensor(x):
             raise TypeError(
                 f"{function}(): argument '{name}' (position {position}) must be Tensor, "
                 f"not {type(x).__name__}"

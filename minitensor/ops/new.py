@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 
 from minitensor import creation
+from minitensor.autograd.function import is_tensor
 from minitensor.ops import convert
 
 
@@ -55,10 +56,8 @@ def new_full(x, size, fill_value, *, dtype=None, device=None, requires_grad=Fals
 
 def new_tensor(x, data, *, dtype=None, device=None, requires_grad=False):
     """``minitensor.tensor(data)`` with ``x``'s dtype and device (a copy of ``data``)."""
-    from minitensor.tensor import Tensor
-
     dtype, device = _like(x, dtype, device)
-    if isinstance(data, Tensor):
+    if is_tensor(data):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
             "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
@@ -74,9 +73,7 @@ def new_tensor(x, data, *, dtype=None, device=None, requires_grad=False):
 
 def type_as(x, other):
     """``x`` converted to ``other``'s dtype and device (``x`` itself if they match)."""
-    from minitensor.tensor import Tensor
-
-    if not isinstance(other, Tensor):
+    if not is_tensor(other):
         raise TypeError(
             f"type_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}"
         )

@@ -19,7 +19,7 @@ import numpy as np
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import tensor_class
+from minitensor.autograd.function import is_tensor, tensor_class, wrap_array
 from minitensor.ops.broadcast import broadcast_shapes
 
 
@@ -47,14 +47,14 @@ def as_tensor_operand(x, like):
         array = backend.asarray(x, dt, device)
     else:  # made once per number and device, not at every operation (see backend.number)
         array = backend.number(x, dt, device)
-    t = tensor_class()._wrap(array, device)
+    t = wrap_array(array, device)
     t._wrapped_number = True
     return t
 
 
 def wrap(array, like):
     """A tensor (no autograd state) around ``array``, on ``like``'s device."""
-    return tensor_class()._wrap(array, like.device)
+    return wrap_array(array, like.device)
 
 
 def constant_zeros(like):
@@ -100,9 +100,7 @@ def float_array(t):
 
 def check_tensor_argument(name, other) -> None:
     """PyTorch's TypeError for functions whose ``other`` must be a tensor (``maximum``, ...)."""
-    from minitensor.tensor import Tensor
-
-    if not isinstance(other, Tensor):
+    if not is_tensor(other):
         raise TypeError(
             f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
         )

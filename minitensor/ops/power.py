@@ -18,7 +18,7 @@ import numpy as np
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.arithmetic import mul_by_number
 from minitensor.ops.broadcast import sum_to
@@ -192,12 +192,10 @@ def _power(x, y, xp):
 
 def pow(a, exponent):
     """``a ** exponent``; either side may be a Python number."""
-    from minitensor.tensor import Tensor
-
-    if not isinstance(a, Tensor):
+    if not is_tensor(a):
         _check_number(a)
         return RPow.apply(a, exponent)
-    if isinstance(exponent, Tensor):
+    if is_tensor(exponent):
         return PowTensor.apply(*binary_operands(a, exponent))
     _check_number(exponent)
     return PowScalar.apply(a, exponent)

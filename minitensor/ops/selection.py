@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.broadcast import broadcast_shapes, sum_to
 from minitensor.ops.operands import as_tensor_operand, check_tensor_argument, promoted
 
@@ -133,16 +133,12 @@ def minimum(a, b):
 
 def where(condition, a, b):
     """Elements of ``a`` where ``condition`` holds, else of ``b`` (numbers allowed)."""
-    from minitensor.tensor import Tensor
-
-    like = a if isinstance(a, Tensor) else (b if isinstance(b, Tensor) else condition)
+    like = a if is_tensor(a) else (b if is_tensor(b) else condition)
     return Where.apply(condition, as_tensor_operand(a, like), as_tensor_operand(b, like))
 
 
 def masked_fill(a, mask, value):
-    from minitensor.tensor import Tensor
-
-    if isinstance(value, Tensor):
+    if is_tensor(value):
         if value.ndim != 0:
             raise RuntimeError(
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from minitensor import backend
 from minitensor import dtypes as _dtypes
-from minitensor.autograd.function import Function
+from minitensor.autograd.function import Function, wrap_array
 from minitensor.ops.operands import as_tensor_operand, float_array, promoted
 from minitensor.ops.selection import where
 from minitensor.ops.unary_backward import ReluBackward, SigmoidBackward, TanhBackward
@@ -353,8 +353,6 @@ def clamp(a, min=None, max=None):
 
 def ones_mask(a):
     """A bool tensor of True with ``a``'s shape (where Clamp's backward starts)."""
-    from minitensor.tensor import Tensor
-
     xp = _xp(a)
     ones = xp.ones(a._array.shape, dtype=xp.bool, device=backend.native_device(a.device))
-    return Tensor._wrap(ones, a.device)
+    return wrap_array(ones, a.device)

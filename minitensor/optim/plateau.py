@@ -11,7 +11,7 @@ import math
 import warnings
 from typing import Any
 
-from minitensor.optim.lr_scheduler import _EPOCH_DEPRECATION_WARNING, LRScheduler
+from minitensor.optim.lr_scheduler_base import _EPOCH_DEPRECATION_WARNING, LRScheduler
 from minitensor.optim.optimizer import Optimizer
 
 
