@@ -36,6 +36,8 @@ from typing import Any
 from minitensor.autograd.engine import topological_order
 from minitensor.autograd.function import graph_node
 from minitensor.autograd.protocol import Node
+from minitensor.scalar.value import Value
+from minitensor.tensor import Tensor
 from minitensor.viz import format as fmt
 from minitensor.viz import layout
 
@@ -139,9 +141,6 @@ class GraphModel:
     """
 
     def __init__(self, root, names: Mapping[str, object] | None = None):
-        from minitensor.scalar.value import Value
-        from minitensor.tensor import Tensor
-
         start: Node | None
         if isinstance(root, Value):
             self.style, start = "micrograd", root  # a Value is its own node
@@ -398,9 +397,6 @@ def _names_by_id(names: Mapping[str, object]) -> dict[int, str]:
     object with several names keeps the first. The ids are only looked up
     while ``names`` keeps the objects alive, so they cannot be reused.
     """
-    from minitensor.scalar.value import Value
-    from minitensor.tensor import Tensor
-
     by_id: dict[int, str] = {}
     for name, obj in names.items():
         if isinstance(obj, (Value, Tensor)) and not name.startswith("_"):
