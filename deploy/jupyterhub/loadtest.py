@@ -76,7 +76,7 @@ class Student:
             method=method,
             headers=headers,
             body=json.dumps(body) if body is not None else (None if method == "GET" else ""),
-            request_timeout=120,
+            request_timeout=300,
             allow_nonstandard_methods=True,
         )
         response = await client.fetch(request, raise_error=True)
@@ -112,8 +112,12 @@ class Student:
             f"user/{self.name}/api/kernels/{kernel}/channels"
         )
         connection = await websocket_connect(
+            # The server answers once the kernel has started: many start at once.
             HTTPRequest(
-                ws_url, headers={"Authorization": f"token {self.token}"}, connect_timeout=60
+                ws_url,
+                headers={"Authorization": f"token {self.token}"},
+                connect_timeout=60,
+                request_timeout=RUN_DEADLINE,
             )
         )
         started = time.perf_counter()
@@ -218,30 +222,39 @@ async def one_class(size: int, work: Path, cells) -> dict:
     try:
         students = [Student(hub, name) for name in names]
         started = time.perf_counter()
-        await asyncio.gather(*(s.spawn() for s in students))
+        failures = await asyncio.gather(*(s.spawn() for s in students), return_exceptions=True)
         result["all_spawned_s"] = time.perf_counter() - started
+        ready = [s for s, failure in zip(students, failures) if failure is None]
+        for s, failure in zip(students, failures):
+            if failure is not None:
+                s.errors.append(f"spawn: {failure!r}")
         hub.record()
         started = time.perf_counter()
-        sessions = await asyncio.gather(*(s.run_notebook(cells) for s in students))
+        sessions = await asyncio.gather(
+            *(s.run_notebook(cells) for s in ready), return_exceptions=True
+        )
         result["all_ran_s"] = time.perf_counter() - started
         # Each student's server with its kernel after notebook 01, as in class.
         memory = memory_by_user(hub)
         result["mem_available_after_mib"] = available_mib()
-        await asyncio.gather(
-            *(
-                s.request("DELETE", f"user/{s.name}/api/sessions/{session}")
-                for s, session in zip(students, sessions)
-            )
-        )
+        closing = []
+        for s, session in zip(ready, sessions):
+            if isinstance(session, BaseException):
+                s.errors.append(f"run: {session!r}")
+            else:
+                closing.append(s.request("DELETE", f"user/{s.name}/api/sessions/{session}"))
+        await asyncio.gather(*closing, return_exceptions=True)
         spawn = [s.spawn_s for s in students if s.spawn_s is not None]
         run = [s.run_s for s in students if s.run_s is not None]
         pss = [p / 1024 for _, p in memory.values()]
         rss = [r / 1024 for r, _ in memory.values()]
         result.update(
-            spawn_median_s=statistics.median(spawn),
-            spawn_max_s=max(spawn),
-            run_median_s=statistics.median(run),
-            run_max_s=max(run),
+            spawned=len(spawn),
+            ran=len(run),
+            spawn_median_s=statistics.median(spawn) if spawn else None,
+            spawn_max_s=max(spawn) if spawn else None,
+            run_median_s=statistics.median(run) if run else None,
+            run_max_s=max(run) if run else None,
             pss_per_student_mib=statistics.median(pss) if pss else None,
             rss_per_student_mib=statistics.median(rss) if rss else None,
             errors=[f"{s.name}: {e}" for s in students for e in s.errors],
@@ -254,6 +267,7 @@ async def one_class(size: int, work: Path, cells) -> dict:
 
 
 def main() -> None:
+    AsyncHTTPClient.configure(None, max_clients=1000)  # no queue in front of the hub
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[5, 10])
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -268,13 +282,22 @@ def main() -> None:
             results.append(result)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
-    print("\nstudents | spawn median/max s | run 01 median/max s | PSS MiB/student | RSS MiB")
+    print(
+        "\n| students | ready / ran | spawn median / max (s) | run 01 median / max (s) "
+        "| PSS per student (MiB) | RSS per student (MiB) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
     for r in results:
         print(
-            f"{r['students']:8d} | {r['spawn_median_s']:6.1f} / {r['spawn_max_s']:6.1f}   "
-            f"| {r['run_median_s']:6.1f} / {r['run_max_s']:6.1f}    "
-            f"| {r['pss_per_student_mib']:8.0f}        | {r['rss_per_student_mib']:6.0f}"
+            f"| {r['students']} | {r['spawned']} / {r['ran']} "
+            f"| {_num(r['spawn_median_s'])} / {_num(r['spawn_max_s'])} "
+            f"| {_num(r['run_median_s'])} / {_num(r['run_max_s'])} "
+            f"| {_num(r['pss_per_student_mib'], 0)} | {_num(r['rss_per_student_mib'], 0)} |"
         )
+
+
+def _num(value, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 if __name__ == "__main__":
