@@ -127,7 +127,7 @@ def main() -> dict[str, float]:
 def _digits_epoch(mt, torch, torch_gpu, synced) -> dict[str, float]:
     from benchmarks.bench_train import _epoch, _models
     from minitensor import optim
-    from minitensor.data import batches, load_digits_split
+    from minitensor.datasets import batches, load_digits_split
     from minitensor.nn import functional as F
 
     X_train, _, y_train, _ = load_digits_split(0.2, seed=0)

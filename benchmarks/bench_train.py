@@ -47,7 +47,7 @@ def compare(
 ) -> float:
     """Print both epoch times; return minitensor's time / PyTorch's time."""
     from minitensor import optim
-    from minitensor.data import batches, load_digits_split
+    from minitensor.datasets import batches, load_digits_split
     from minitensor.nn import functional as F
 
     X_train, _, y_train, _ = load_digits_split(0.2, seed=0)

@@ -5,16 +5,37 @@ the rest of the package is an n-d ``Tensor`` whose API follows PyTorch's,
 so ``import minitensor as torch`` runs most beginner PyTorch code. Both run
 on the same backward engine, ``minitensor.autograd.engine``.
 
-Where things are:
+Read the code in this order (about 3,200 lines, the core):
 
-* ``tensor.py``: the Tensor class; ``creation.py``: tensor(), zeros(), randn(), ...
-* ``ops/``: every operation, forward and backward side by side
-* ``autograd/``: the backward engine, Function, no_grad, grad(), gradcheck
-* ``dtypes.py``, ``backend.py`` (NumPy or CuPy), ``printing.py``
-* ``scalar/``: Value and a micrograd-style MLP; ``nn/``, ``optim/``; ``viz/``
+1. ``scalar/value.py``: `Value`, autograd on single numbers;
+2. ``autograd/engine.py``: the backward engine both `Value` and `Tensor` use;
+3. ``autograd/function.py``: `Function` (forward and backward side by side), graph nodes;
+4. ``tensor_base.py``, then ``tensor.py``: the `Tensor` (the other ``tensor_*.py``
+   files are its method groups: autograd, conversions, math, shapes);
+5. ``ops/broadcast.py`` and ``ops/operands.py``: what every operation does first;
+6. ``ops/arithmetic.py``, ``ops/unary.py``, ``ops/reduce.py``, ``ops/matmul.py``:
+   the core operations;
+7. ``nn/parameter.py`` and ``nn/layers.py``: `Linear` and friends (then ``nn/module.py``).
+
+Everything else is reachable from there: the rest of ``ops/`` (shape, indexing,
+softmax, ...), ``ops/more/`` (operations kept for PyTorch completeness),
+``creation.py`` (tensor(), zeros(), randn(), ...), ``autograd/`` (no_grad, grad(),
+gradcheck), ``dtypes.py``, ``backend.py`` (NumPy or CuPy), ``printing.py``,
+``nn/``, ``optim/``, ``datasets.py`` (the notebooks' toy data), ``utils/``, ``viz/``.
+
+The import rule: imports go one way, from the higher layers down, and every
+import of a minitensor module is at the top of its file (optional third-party
+packages, such as graphviz or tqdm, may be imported where they are used).
+From the bottom: ``dtypes``, ``backend``, ``size``; ``autograd`` (grad_mode,
+function, engine); ``ops/`` and ``creation``; ``tensor_*.py`` and ``tensor.py``;
+then ``nn``, ``optim``, ``utils``, ``viz``. The operations sit below the Tensor
+class yet must make tensors: ``tensor.py`` registers its class with
+``autograd/function.py`` (`register_tensor_class`), and the layers below it use
+`tensor_class`, `is_tensor` and `wrap_array` from there. ``tests/test_imports.py``
+checks the rule (no cycle, no import inside a function).
 """
 
-from minitensor import autograd, cuda, data, nn, optim, return_types, utils, viz
+from minitensor import autograd, cuda, data, datasets, nn, optim, return_types, utils, viz
 from minitensor.allocation import OutOfMemoryError
 from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitensor.backend import device
@@ -69,7 +90,6 @@ from minitensor.dtypes import (
 from minitensor.dtypes import float as float
 from minitensor.dtypes import int as int
 from minitensor.ops.arithmetic import add, div, floor_divide, mul, neg, remainder, sub
-from minitensor.ops.checks import allclose, equal, isclose, isfinite, isinf, isnan
 from minitensor.ops.compare import (
     bitwise_and,
     bitwise_not,
@@ -87,15 +107,20 @@ from minitensor.ops.compare import (
     ne,
 )
 from minitensor.ops.extremes import argmax, argmin, max, min
-from minitensor.ops.flip import flip
-from minitensor.ops.grid import meshgrid, outer
 from minitensor.ops.join import cat, chunk, repeat, split, stack
 from minitensor.ops.matmul import dot, matmul, mm, mv
-from minitensor.ops.norm import norm
+from minitensor.ops.more.checks import allclose, equal, isclose, isfinite, isinf, isnan
+from minitensor.ops.more.flip import flip
+from minitensor.ops.more.grid import meshgrid, outer
+from minitensor.ops.more.norm import norm
+from minitensor.ops.more.rounding import ceil, floor, round, trunc
+from minitensor.ops.more.scan import cumsum
+from minitensor.ops.more.sorting import argsort, sort, topk
+from minitensor.ops.more.triangular import tril, triu
+from minitensor.ops.more.unary_math import expm1, log1p, rsqrt, square
+from minitensor.ops.more.variance import std, var
 from minitensor.ops.power import pow
 from minitensor.ops.reduce import all, any, mean, prod, sum
-from minitensor.ops.rounding import ceil, floor, round, trunc
-from minitensor.ops.scan import cumsum
 from minitensor.ops.selection import masked_fill, maximum, minimum, where
 from minitensor.ops.shape import (
     expand,
@@ -109,8 +134,6 @@ from minitensor.ops.shape import (
     view,
 )
 from minitensor.ops.softmax import log_softmax, logsumexp, softmax
-from minitensor.ops.sorting import argsort, sort, topk
-from minitensor.ops.triangular import tril, triu
 from minitensor.ops.unary import (
     abs,
     clamp,
@@ -125,8 +148,6 @@ from minitensor.ops.unary import (
     sqrt,
     tanh,
 )
-from minitensor.ops.unary_math import expm1, log1p, rsqrt, square
-from minitensor.ops.variance import std, var
 from minitensor.printing import get_printoptions, set_printoptions
 from minitensor.random import Generator, manual_seed
 from minitensor.scalar import Value

@@ -1,4 +1,4 @@
-"""Small datasets and loop helpers for the notebooks and benchmarks (``minitensor.data``).
+"""Small datasets and loop helpers for the notebooks and benchmarks (``minitensor.datasets``).
 
 * `make_moons`: two interleaving half circles, the classic 2-d toy problem.
 * `load_digits_split`: 1,797 handwritten digits (8x8 pixels) shipped with

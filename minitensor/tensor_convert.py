@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from minitensor import backend, printing
 from minitensor import dtypes as _dtypes
 from minitensor.creation import _rebuild
-from minitensor.ops import convert, new
+from minitensor.ops import convert
+from minitensor.ops.more import new
 from minitensor.tensor_base import TensorBase
 
 if TYPE_CHECKING:

@@ -11,22 +11,16 @@ import builtins
 
 from minitensor.ops import (
     arithmetic,
-    checks,
     compare,
     extremes,
     inplace,
-    norm,
     power,
     reduce,
-    rounding,
-    scan,
     selection,
     softmax,
-    sorting,
     unary,
-    unary_math,
-    variance,
 )
+from minitensor.ops.more import checks, norm, rounding, scan, sorting, unary_math, variance
 from minitensor.tensor_base import TensorBase
 
 

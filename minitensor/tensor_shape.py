@@ -6,7 +6,8 @@ backward are written.
 
 from __future__ import annotations
 
-from minitensor.ops import flip, grid, index_put, indexing, join, matmul, shape, triangular
+from minitensor.ops import indexing, join, matmul, shape
+from minitensor.ops.more import flip, grid, index_put, triangular
 from minitensor.tensor_base import TensorBase
 
 

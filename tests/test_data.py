@@ -1,4 +1,4 @@
-"""minitensor.data: the toy datasets, minibatches and the progress bar."""
+"""minitensor.datasets (once minitensor.data): toy datasets, minibatches, the progress bar."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 import minitensor as mt
-from minitensor.data import batches, load_digits_split, make_moons, progress
+from minitensor.datasets import batches, load_digits_split, make_moons, progress
 from tests.oracle import gpu
 
 
@@ -104,3 +104,10 @@ def test_progress_wraps_tqdm():
     bar = progress(range(3), desc="epochs", disable=True)
     assert list(bar) == [0, 1, 2]
     assert type(bar).__module__.startswith("tqdm")
+
+
+def test_old_name_still_imports():
+    import minitensor.data
+    import minitensor.datasets
+
+    assert minitensor.data.make_moons is minitensor.datasets.make_moons

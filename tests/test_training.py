@@ -11,7 +11,7 @@ import numpy as np
 
 import minitensor as mt
 from minitensor import nn, optim
-from minitensor.data import batches, load_digits_split, make_moons
+from minitensor.datasets import batches, load_digits_split, make_moons
 from minitensor.nn import functional as F
 from minitensor.scalar import MLP
 

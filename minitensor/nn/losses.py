@@ -20,16 +20,12 @@ from minitensor import backend
 from minitensor.autograd.function import Function
 from minitensor.dtypes import scalar_type_name
 from minitensor.ops.broadcast import sum_to
-from minitensor.ops.operands import promoted
+from minitensor.ops.operands import promoted, xp_of
 from minitensor.ops.unary import clamp, log, relu, rounded_like_torch, sigmoid
 from minitensor.tensor import Tensor
 
 # The smallest denominator binary cross-entropy's gradient divides by (PyTorch's EPSILON).
 _BCE_EPSILON = 1e-12
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 def _reduce(xp, losses, reduction: str):
@@ -60,7 +56,7 @@ class MseLoss(Function):
         diff = x - y
         losses = diff * diff
         ctx.reduction, ctx.count = reduction, int(losses.size)
-        return _reduce(_xp(input), losses, reduction)
+        return _reduce(xp_of(input), losses, reduction)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -80,7 +76,7 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def forward(ctx, input, target, weight, reduction):
         ctx.save_for_backward(input, target, weight)
-        xp = _xp(input)
+        xp = xp_of(input)
         x, y = input._array, target._array
         # The logs as PyTorch computes them: log(1 - x) as log1p(-x) (exact even when x is
         # tiny, where 1 - x would round), each rounded from float64 like PyTorch's float32 log
@@ -123,7 +119,7 @@ class BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def forward(ctx, input, target, weight, pos_weight, reduction):
         ctx.save_for_backward(input, target, weight, pos_weight)
-        xp = _xp(input)
+        xp = xp_of(input)
         x, y = promoted(input, target)
         softplus_neg_x = xp.clip(-x, min=0.0) + xp.log1p(xp.exp(-xp.abs(x)))
         if pos_weight is None:
@@ -171,7 +167,7 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx, input, target, weight, reduction, ignore_index):
-        xp = _xp(input)
+        xp = xp_of(input)
         x = input._array
         class_dim = 0 if input.ndim == 1 else 1
         n_classes = x.shape[class_dim]
@@ -259,7 +255,7 @@ class SmoothL1Loss(Function):
     @staticmethod
     def forward(ctx, input, target, reduction, beta):
         ctx.save_for_backward(input, target)
-        xp = _xp(input)
+        xp = xp_of(input)
         x, y = promoted(input, target)
         z = xp.abs(x - y)
         losses = xp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
@@ -289,7 +285,7 @@ class HuberLoss(Function):
     @staticmethod
     def forward(ctx, input, target, reduction, delta):
         ctx.save_for_backward(input, target)
-        xp = _xp(input)
+        xp = xp_of(input)
         x, y = promoted(input, target)
         z = xp.abs(x - y)
         losses = xp.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))

@@ -22,13 +22,9 @@ import math
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
-from minitensor.ops.operands import constant_zeros
+from minitensor.ops.operands import constant_zeros, xp_of
 from minitensor.ops.unary import rounded_like_torch, sigmoid
 from minitensor.random import numpy_rng
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 def _check_floating(a, kernel: str) -> None:
@@ -72,7 +68,7 @@ class LeakyRelu(Function):
         _check_floating(a, f"leaky_relu_{a.device.type}")
         ctx.save_for_backward(a)
         ctx.negative_slope = negative_slope
-        return _leaky(_xp(a), a._array, a._array, negative_slope)
+        return _leaky(xp_of(a), a._array, a._array, negative_slope)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -96,7 +92,7 @@ class LeakyReluInplace(LeakyRelu):
         _check_floating(a, f"leaky_relu_{a.device.type}")
         ctx.save_result()
         ctx.negative_slope = negative_slope
-        return _leaky(_xp(a), a._array, a._array, negative_slope)
+        return _leaky(xp_of(a), a._array, a._array, negative_slope)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -125,7 +121,7 @@ class LeakyReluBackward(Function):
     def forward(ctx, grad_output, a, negative_slope):
         ctx.save_for_backward(a)
         ctx.negative_slope = negative_slope
-        return _leaky(_xp(a), a._array, grad_output._array, negative_slope)
+        return _leaky(xp_of(a), a._array, grad_output._array, negative_slope)
 
     @staticmethod
     def backward(ctx, grad):
@@ -151,7 +147,7 @@ class Silu(Function):
     def forward(ctx, a):
         _check_floating(a, f"silu_{a.device.type}")
         ctx.save_for_backward(a)
-        xp = _xp(a)
+        xp = xp_of(a)
         x = _in_float32_if_half(xp, a._array)
         e = rounded_like_torch(xp, xp.exp, -x)  # PyTorch's formula and rounding
         return xp.astype(x / (1 + e), a._array.dtype, copy=False)
@@ -245,7 +241,7 @@ class Gelu(Function):
         _check_floating(a, "GeluKernelImpl")
         ctx.save_for_backward(a)
         ctx.approximate = approximate
-        return _gelu_array(_xp(a), a._array, approximate)
+        return _gelu_array(xp_of(a), a._array, approximate)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -267,7 +263,7 @@ class GeluBackward(Function):
     def forward(ctx, grad_output, a, approximate):
         ctx.save_for_backward(grad_output, a)
         ctx.approximate = approximate
-        xp = _xp(a)
+        xp = xp_of(a)
         return grad_output._array * _gelu_derivative_array(xp, a._array, approximate)
 
     @staticmethod
@@ -316,7 +312,7 @@ class Dropout(Function):
 
     @staticmethod
     def forward(ctx, a, p):
-        xp = _xp(a)
+        xp = xp_of(a)
         if not a.dtype.is_floating_point:
             if p == 1:  # integers (and bools) times 0: zeros
                 return xp.zeros_like(a._array)
@@ -350,7 +346,7 @@ class NativeDropout(Dropout):
 def _dropout_noise(a, p):
     """mask / (1 - p) with mask 1 with probability 1 - p: drawn on the host, moved to a's device."""
     keep = numpy_rng().random(tuple(a.shape)) < 1 - p
-    xp = _xp(a)
+    xp = xp_of(a)
     mask = backend.backend_for(a.device).from_host(keep)
     # (1 - p) is rounded to the input's dtype before dividing, as in PyTorch's ``noise.div_``;
     # float16 is divided in float32, then rounded.

@@ -21,12 +21,8 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.broadcast import sum_to
-from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted
+from minitensor.ops.operands import as_tensor_operand, binary_operands, promoted, xp_of
 from minitensor.ops.unary import reciprocal
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 def _scaled(y, alpha, device):
@@ -52,7 +48,7 @@ class Add(Function):
         x, y = promoted(a, b)
         y = _scaled(y, alpha, a.device)
         if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
-            return _xp(a).logical_or(x, y)  # True + True is True, as in PyTorch
+            return xp_of(a).logical_or(x, y)  # True + True is True, as in PyTorch
         return x + y
 
     @staticmethod
@@ -112,7 +108,7 @@ class Mul(Function):
         ctx.save_for_backward(a, b)
         x, y = promoted(a, b)
         if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
-            return _xp(a).logical_and(x, y)  # True * False is False, as in PyTorch
+            return xp_of(a).logical_and(x, y)  # True * False is False, as in PyTorch
         return x * y
 
     @staticmethod
@@ -195,7 +191,7 @@ class DivRounded(Function):
     def forward(ctx, a, b, rounding_mode):
         ctx.shapes = (a.shape, b.shape)
         x, y = promoted(a, b)
-        xp = _xp(a)
+        xp = xp_of(a)
         if not _dtypes.from_array_dtype(x.dtype).is_floating_point:
             _check_no_integer_zero(y, xp)
             quotient = xp.floor_divide(x, y)
@@ -246,7 +242,7 @@ class FloorDivide(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = promoted(a, b)
-        return _integer_safe(_xp(a).floor_divide, x, y, _xp(a), "div_floor")
+        return _integer_safe(xp_of(a).floor_divide, x, y, xp_of(a), "div_floor")
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -272,7 +268,7 @@ class Remainder(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = promoted(a, b)
-        return _integer_safe(_xp(a).remainder, x, y, _xp(a), "remainder")
+        return _integer_safe(xp_of(a).remainder, x, y, xp_of(a), "remainder")
 
     @staticmethod
     def backward(ctx, grad_output):

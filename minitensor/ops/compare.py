@@ -16,12 +16,7 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import wrap_array
 from minitensor.ops.broadcast import broadcast_shapes
-from minitensor.ops.operands import binary_operands, check_tensor_argument, promoted
-
-
-def _xp(t):
-    return backend.namespace(t.device)
-
+from minitensor.ops.operands import binary_operands, check_tensor_argument, promoted, xp_of
 
 # --------------------------------------------------------------------------
 # Comparisons
@@ -34,7 +29,7 @@ def _compare(name):
         x, y = promoted(a, b)
         if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_ and name not in _EQUALITY:
             x, y = _as_int8(x, a.device), _as_int8(y, a.device)  # False < True, as 0 < 1
-        return wrap_array(getattr(_xp(a), name)(x, y), a.device)
+        return wrap_array(getattr(xp_of(a), name)(x, y), a.device)
 
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"Elementwise ``{name}``, as a bool tensor (no gradient flows through it)."
@@ -72,7 +67,7 @@ def _logical(name):
     def logical(a, b):
         check_tensor_argument(name, b)
         broadcast_shapes(a.shape, b.shape)
-        return wrap_array(getattr(_xp(a), name)(_truth(a), _truth(b)), a.device)
+        return wrap_array(getattr(xp_of(a), name)(_truth(a), _truth(b)), a.device)
 
     logical.__name__ = logical.__qualname__ = name
     logical.__doc__ = f"Elementwise ``{name}`` of the truth values (nonzero is True), as bools."
@@ -86,7 +81,7 @@ logical_xor = _logical("logical_xor")
 
 def logical_not(a):
     """True where ``a`` is zero (or False), as a bool tensor."""
-    return wrap_array(_xp(a).logical_not(_truth(a)), a.device)
+    return wrap_array(xp_of(a).logical_not(_truth(a)), a.device)
 
 
 def _bitwise(name, logical_name, kernel):
@@ -100,7 +95,7 @@ def _bitwise(name, logical_name, kernel):
             )
         x, y = promoted(a, b)
         function = logical_name if dtype == _dtypes.bool_ else name
-        return wrap_array(getattr(_xp(a), function)(x, y), a.device)
+        return wrap_array(getattr(xp_of(a), function)(x, y), a.device)
 
     bitwise.__name__ = bitwise.__qualname__ = name
     return bitwise
@@ -117,7 +112,7 @@ def bitwise_not(a):
         raise TypeError(
             "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
         )
-    xp = _xp(a)
+    xp = xp_of(a)
     if a.dtype == _dtypes.bool_:
         return wrap_array(xp.logical_not(a._array), a.device)
     return wrap_array(xp.bitwise_invert(a._array), a.device)

@@ -14,18 +14,12 @@ indices, which have no gradient.
 
 from __future__ import annotations
 
-from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor
-from minitensor.ops.operands import wrap
+from minitensor.ops.operands import wrap, xp_of
 from minitensor.ops.reduce import check_one_dim, expand_back
 from minitensor.ops.selection import maximum, minimum, where
 from minitensor.ops.shape import normalize_dim
-
-
-def _xp(t):
-    return backend.namespace(t.device)
-
 
 # --------------------------------------------------------------------------
 # The (values, indices) result
@@ -94,7 +88,7 @@ class MaxAll(Function):
 
     @staticmethod
     def forward(ctx, x, largest):
-        xp, array = _xp(x), x._array
+        xp, array = xp_of(x), x._array
         value = _extreme_array(xp, array, largest, None, False)
         winners = array == value
         if x.dtype.is_floating_point:  # a nan wins (max is nan), and nan != nan
@@ -123,7 +117,7 @@ class MaxDim(Function):
         ctx.save_for_backward(indices)
         ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
         axis = dim if x.ndim else None
-        return _extreme_array(_xp(x), x._array, largest, axis, keepdim)
+        return _extreme_array(xp_of(x), x._array, largest, axis, keepdim)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -143,7 +137,7 @@ def _one_hot(indices, shape, dim, keepdim):
     """A bool tensor of ``shape``: True where the index along ``dim`` equals ``indices``."""
     if len(shape) == 0:
         return indices == 0
-    xp = _xp(indices)
+    xp = xp_of(indices)
     index = indices._array if keepdim else xp.expand_dims(indices._array, axis=dim)
     position = xp.arange(shape[dim], dtype=index.dtype, device=index.device)
     position = xp.reshape(position, tuple(shape[dim] if d == dim else 1 for d in range(len(shape))))
@@ -176,7 +170,7 @@ def _arg_extreme(x, name, dim, keepdim, largest):
         if x.ndim and x.shape[axis] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
         axis = axis if x.ndim else None
-    xp, array = _xp(x), x._array
+    xp, array = xp_of(x), x._array
     if x.dtype == _dtypes.bool_:  # (max along a dim accepts bools; argmax itself does not)
         array = xp.astype(array, xp.int8)
     out = (xp.argmax if largest else xp.argmin)(array, axis=axis, keepdims=keepdim)

@@ -16,8 +16,8 @@ tensor of zeros shaped like ``x`` with the incoming gradient added at the
 places that were read. Added, not written: an index that appears twice
 (``x[[0, 0]]``) read the element twice, so it receives both gradients.
 
-How an index is taken apart into those pieces is in `minitensor.ops.index_plan`;
-writing, ``x[index] = value``, in `minitensor.ops.index_put`.
+How an index is taken apart into those pieces is in `minitensor.ops.more.index_plan`;
+writing, ``x[index] = value``, in `minitensor.ops.more.index_put`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,8 @@ from __future__ import annotations
 from minitensor import backend
 from minitensor.autograd.function import Function
 from minitensor.ops import shape as _shape
-from minitensor.ops.index_plan import IndexPlan
-
-
-def _xp(t):
-    return backend.namespace(t.device)
+from minitensor.ops.more.index_plan import IndexPlan
+from minitensor.ops.operands import xp_of
 
 
 def _key(dim: int, item) -> tuple:
@@ -109,7 +106,7 @@ class SliceBackward(Function):
     @staticmethod
     def forward(ctx, grad, shape, key):
         ctx.key = key
-        out = _xp(grad).zeros(shape, dtype=grad._array.dtype, device=grad._array.device)
+        out = xp_of(grad).zeros(shape, dtype=grad._array.dtype, device=grad._array.device)
         out[key] = grad._array
         return out
 
@@ -138,7 +135,7 @@ class Index(Function):
     @staticmethod
     def forward(ctx, y, indices):
         ctx.input_shape, ctx.indices = y.shape, indices
-        return _gather(_xp(y), y._array, indices)
+        return _gather(xp_of(y), y._array, indices)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -153,7 +150,7 @@ class IndexPutImpl(Function):
     @staticmethod
     def forward(ctx, grad, shape, indices):
         ctx.indices = indices
-        out = _xp(grad).zeros(shape, dtype=grad._array.dtype, device=grad._array.device)
+        out = xp_of(grad).zeros(shape, dtype=grad._array.dtype, device=grad._array.device)
         backend.backend_for(grad.device).index_add(out, _full_index(shape, indices), grad._array)
         return out
 

@@ -20,12 +20,7 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor, wrap_array
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.broadcast import broadcast_shapes, sum_to
-from minitensor.ops.operands import cast
-
-
-def _xp(t):
-    return backend.namespace(t.device)
-
+from minitensor.ops.operands import cast, xp_of
 
 # --------------------------------------------------------------------------
 # The machinery
@@ -112,7 +107,7 @@ class Fill(Function):
 
     @staticmethod
     def forward(ctx, a, value):
-        xp = _xp(a)
+        xp = xp_of(a)
         return xp.full(
             a._array.shape, value, dtype=a._array.dtype, device=backend.native_device(a.device)
         )
@@ -137,7 +132,7 @@ class Copy(Function):
     def forward(ctx, dest, src):
         ctx.src_shape = src.shape
         broadcast_shapes(dest.shape, src.shape)
-        xp = _xp(dest)
+        xp = xp_of(dest)
         array = xp.astype(src._array, dest._array.dtype)
         return xp.broadcast_to(array, dest._array.shape)
 

@@ -18,11 +18,8 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.indexing import SplitPiece, SplitWithSizesPiece
+from minitensor.ops.operands import xp_of
 from minitensor.ops.shape import _int_sizes, _listed, _shape_args, normalize_dim
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 class Repeat(Function):
@@ -33,7 +30,7 @@ class Repeat(Function):
     @staticmethod
     def forward(ctx, x, repeats):
         ctx.input_shape, ctx.repeats = x.shape, repeats
-        return _xp(x).tile(x._array, repeats)
+        return xp_of(x).tile(x._array, repeats)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -86,7 +83,7 @@ def _check_tensor_list(function: str, tensors) -> list:
 def _common_dtype_arrays(tensors):
     """The tensors' arrays in their common dtype (PyTorch promotes across the list)."""
     dtype = functools.reduce(_dtypes.promote_types, (t.dtype for t in tensors))
-    xp = _xp(tensors[0])
+    xp = xp_of(tensors[0])
     return [xp.astype(t._array, backend.native_dtype(xp, dtype), copy=False) for t in tensors]
 
 
@@ -102,7 +99,7 @@ class Cat(Function):
         arrays = _common_dtype_arrays(tensors)
         # PyTorch skips 1-d empty tensors whatever the other shapes (a legacy rule).
         kept = [a for t, a in zip(tensors, arrays) if t.shape != (0,)] or arrays[:1]
-        return _xp(tensors[0]).concat(kept, axis=dim)
+        return xp_of(tensors[0]).concat(kept, axis=dim)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -156,7 +153,7 @@ class Stack(Function):
     @staticmethod
     def forward(ctx, dim, *tensors):
         ctx.dim, ctx.count = dim, len(tensors)
-        return _xp(tensors[0]).stack(_common_dtype_arrays(tensors), axis=dim)
+        return xp_of(tensors[0]).stack(_common_dtype_arrays(tensors), axis=dim)
 
     @staticmethod
     def backward(ctx, grad_output):

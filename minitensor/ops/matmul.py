@@ -22,14 +22,10 @@ from the inputs' dimensions, as PyTorch does:
 
 from __future__ import annotations
 
-from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.broadcast import broadcast_shapes, sum_to
-
-
-def _xp(t):
-    return backend.namespace(t.device)
+from minitensor.ops.operands import xp_of
 
 
 class Dot(Function):
@@ -40,7 +36,7 @@ class Dot(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _xp(a).vecdot(a._array, b._array)
+        return xp_of(a).vecdot(a._array, b._array)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -56,7 +52,7 @@ class Mm(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _xp(a).matmul(a._array, b._array)
+        return xp_of(a).matmul(a._array, b._array)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -75,7 +71,7 @@ class Mv(Function):
     @staticmethod
     def forward(ctx, a, v):
         ctx.save_for_backward(a, v)
-        return _xp(a).matmul(a._array, v._array)
+        return xp_of(a).matmul(a._array, v._array)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -94,7 +90,7 @@ class SqueezeRow(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).reshape(x._array, tuple(x.shape[1:]))
+        return xp_of(x).reshape(x._array, tuple(x.shape[1:]))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -113,7 +109,7 @@ class BatchedMatmul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _xp(a).matmul(a._array, b._array)
+        return xp_of(a).matmul(a._array, b._array)
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -23,6 +23,14 @@ from minitensor.autograd.function import is_tensor, tensor_class, wrap_array
 from minitensor.ops.broadcast import broadcast_shapes
 
 
+def xp_of(t):
+    """The array library of ``t``'s device: NumPy on the CPU, CuPy on a GPU.
+
+    Forward code writes ``xp_of(a).exp(a._array)`` and runs on either device.
+    """
+    return backend.namespace(t.device)
+
+
 def as_tensor_operand(x, like):
     """A Tensor for ``x``; a Python number becomes a 0-d "wrapped number" tensor.
 

@@ -16,7 +16,6 @@ from numbers import Number
 
 import numpy as np
 
-from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor
 from minitensor.autograd.grad_mode import is_grad_enabled
@@ -27,13 +26,10 @@ from minitensor.ops.operands import (
     binary_operands,
     constant_zeros,
     promoted,
+    xp_of,
 )
 from minitensor.ops.selection import where
 from minitensor.ops.unary import log
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 class PowScalar(Function):
@@ -48,7 +44,7 @@ class PowScalar(Function):
         if not a.dtype.is_floating_point and isinstance(k, int) and k < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         x, y = promoted(a, as_tensor_operand(k, a))
-        return _power_by_number(x, y, k, _xp(a))
+        return _power_by_number(x, y, k, xp_of(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -84,7 +80,7 @@ class PowTensor(Function):
         ctx.save_for_backward(a, b)
         ctx.save_result()
         x, y = promoted(a, b)
-        return _power(x, y, _xp(a))
+        return _power(x, y, xp_of(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -112,7 +108,7 @@ class RPow(Function):
         ctx.save_result()
         ctx.c = c
         x, y = promoted(as_tensor_operand(c, a), a)
-        return _power(x, y, _xp(a))
+        return _power(x, y, xp_of(a))
 
     @staticmethod
     def backward(ctx, grad_output):

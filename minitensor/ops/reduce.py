@@ -25,17 +25,13 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.arithmetic import div_by_number
-from minitensor.ops.operands import wrap
+from minitensor.ops.operands import wrap, xp_of
 from minitensor.ops.selection import where
 from minitensor.ops.shape import normalize_dims
 
 # --------------------------------------------------------------------------
 # Helpers shared by the reductions
 # --------------------------------------------------------------------------
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 def reduced_dims(dim, ndim):
@@ -50,7 +46,7 @@ def reduced_dims(dim, ndim):
 
 def _numbers(x):
     """``x``'s array, with bools as int64: the array API adds and multiplies numbers only."""
-    xp = _xp(x)
+    xp = xp_of(x)
     return xp.astype(x._array, xp.int64) if x.dtype == _dtypes.bool_ else x._array
 
 
@@ -91,7 +87,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        xp = _xp(x)
+        xp = xp_of(x)
         return xp.sum(
             _numbers(x), axis=dims, keepdims=keepdim, dtype=backend.native_dtype(xp, dtype)
         )
@@ -122,7 +118,7 @@ class Mean(Function):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.count = reduced_count(x.shape, dims)
         # The mean of nothing is 0/0 = nan, as in PyTorch (quietly: see Function.apply).
-        return _xp(x).sum(x._array, axis=dims, keepdims=keepdim) / ctx.count
+        return xp_of(x).sum(x._array, axis=dims, keepdims=keepdim) / ctx.count
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -184,7 +180,7 @@ class Prod(Function):
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.save_for_backward(x)
         ctx.dims, ctx.keepdim = dims, keepdim
-        xp = _xp(x)
+        xp = xp_of(x)
         return xp.prod(
             _numbers(x), axis=dims, keepdims=keepdim, dtype=backend.native_dtype(xp, dtype)
         )
@@ -227,13 +223,13 @@ def _product_of_others_by_masking(x, dims):
     slice of n elements costs n * n numbers, so it is kept for that case.
     """
     if x.ndim == 0:
-        return wrap(_xp(x).ones_like(x._array), x)  # a lone element has no others
+        return wrap(xp_of(x).ones_like(x._array), x)  # a lone element has no others
     if len(dims) > 1:  # all dimensions at once: work on the elements in a row
         return _product_of_others_by_masking(x.reshape(-1), (0,)).reshape(x.shape)
     d, n = dims[0], x.shape[dims[0]]
     last = x.transpose(d, -1)  # the reduced dimension last: shape (..., n)
     rows = last.unsqueeze(-2).expand(*last.shape[:-1], n, n)  # row i: the whole slice
-    xp = _xp(x)
+    xp = xp_of(x)
     diagonal = wrap(xp.eye(n, dtype=xp.bool, device=x._array.device), x)
     return where(diagonal, 1.0, rows).prod(-1).transpose(d, -1)  # row i without x_i
 
@@ -300,7 +296,7 @@ def check_one_dim(name, dim, keepdim):
 
 def _truth_test(x, name, dim, keepdim):
     dims = normalize_dims(dim, x.ndim)  # here () reduces nothing, as in PyTorch
-    xp = _xp(x)
+    xp = xp_of(x)
     out = getattr(xp, name)(x._array, axis=dims, keepdims=keepdim)
     if x.dtype == _dtypes.uint8:  # PyTorch keeps uint8 for uint8 inputs
         out = xp.astype(out, xp.uint8)

@@ -13,11 +13,7 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.broadcast import broadcast_shapes, sum_to
-from minitensor.ops.operands import as_tensor_operand, check_tensor_argument, promoted
-
-
-def _xp(t):
-    return backend.namespace(t.device)
+from minitensor.ops.operands import as_tensor_operand, check_tensor_argument, promoted, xp_of
 
 
 class Maximum(Function):
@@ -29,7 +25,7 @@ class Maximum(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = promoted(a, b)
-        return _xp(a).maximum(x, y)
+        return xp_of(a).maximum(x, y)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -46,7 +42,7 @@ class Minimum(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = promoted(a, b)
-        return _xp(a).minimum(x, y)
+        return xp_of(a).minimum(x, y)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -79,7 +75,7 @@ class Where(Function):
         ctx.shapes = (a.shape, b.shape)
         x, y = promoted(a, b)
         shape = broadcast_shapes(condition.shape, a.shape, b.shape)
-        xp = _xp(a)
+        xp = xp_of(a)
         return xp.where(xp.broadcast_to(condition._array, shape), x, y)
 
     @staticmethod
@@ -106,7 +102,7 @@ class MaskedFill(Function):
         broadcast_shapes(a.shape, mask.shape)
         ctx.save_for_backward(mask)
         fill = backend.asarray(value, a.dtype, a.device)
-        return _xp(a).where(mask._array, fill, a._array)
+        return xp_of(a).where(mask._array, fill, a._array)
 
     @staticmethod
     def backward(ctx, grad_output):

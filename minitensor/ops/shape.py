@@ -17,14 +17,10 @@ import builtins
 import operator
 import warnings
 
-from minitensor import backend
 from minitensor.autograd.function import Function
 from minitensor.ops import convert
 from minitensor.ops.broadcast import sum_to
-
-
-def _xp(t):
-    return backend.namespace(t.device)
+from minitensor.ops.operands import xp_of
 
 
 def _listed(shape) -> str:
@@ -126,7 +122,7 @@ class View(Function):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
-        return _xp(x).reshape(x._array, shape, copy=False)
+        return xp_of(x).reshape(x._array, shape, copy=False)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -148,13 +144,13 @@ class UnsafeView(View):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
-        return _xp(x).reshape(x._array, shape)
+        return xp_of(x).reshape(x._array, shape)
 
 
 def _can_view(x, shape) -> bool:
     """Can these elements be seen in ``shape`` without copying? (Strides decide.)"""
     try:
-        _xp(x).reshape(x._array, shape, copy=False)
+        xp_of(x).reshape(x._array, shape, copy=False)
     except (ValueError, AttributeError):  # NumPy/CuPy say ValueError, array_api_strict the other
         return False
     return True
@@ -219,7 +215,7 @@ class Transpose(Function):
         order = list(range(x.ndim))
         if order:  # (a 0-d tensor has nothing to swap)
             order[dim0], order[dim1] = order[dim1], order[dim0]
-        return _xp(x).permute_dims(x._array, tuple(order))
+        return xp_of(x).permute_dims(x._array, tuple(order))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -240,7 +236,7 @@ class Permute(Function):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return _xp(x).permute_dims(x._array, dims)
+        return xp_of(x).permute_dims(x._array, dims)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -271,7 +267,7 @@ class MatrixTranspose(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return _xp(x).permute_dims(x._array, tuple(reversed(range(x.ndim))))
+        return xp_of(x).permute_dims(x._array, tuple(reversed(range(x.ndim))))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -329,7 +325,7 @@ class Unsqueeze(Function):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return _xp(x).expand_dims(x._array, axis=dim)
+        return xp_of(x).expand_dims(x._array, axis=dim)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -350,7 +346,7 @@ class Squeeze(Function):
     def forward(ctx, x, dims):
         ctx.input_shape = x.shape
         kept = tuple(s for i, s in enumerate(x.shape) if i not in dims)
-        return _xp(x).reshape(x._array, kept)  # dropping size-1 dimensions never copies
+        return xp_of(x).reshape(x._array, kept)  # dropping size-1 dimensions never copies
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -387,7 +383,7 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
-        return _xp(x).broadcast_to(x._array, shape)
+        return xp_of(x).broadcast_to(x._array, shape)
 
     @staticmethod
     def backward(ctx, grad_output):

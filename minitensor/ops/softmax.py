@@ -9,16 +9,12 @@ keeps ``exp`` from overflowing: softmax([1000., 0.]) is [1., 0.], not nan.
 
 from __future__ import annotations
 
-from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
+from minitensor.ops.operands import xp_of
 from minitensor.ops.reduce import expand_back, reduced_count, reduced_dims
 from minitensor.ops.shape import normalize_dim
 from minitensor.ops.unary import exp
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 def _minus_max(xp, array, dims):
@@ -35,7 +31,7 @@ class Softmax(Function):
     def forward(ctx, x, dims):
         ctx.save_result()  # the backward needs only the output y
         ctx.dims = dims
-        xp = _xp(x)
+        xp = xp_of(x)
         if x.numel() == 0:
             return xp.asarray(x._array, copy=True)
         # inf - inf = nan, as in PyTorch (quietly: see Function.apply)
@@ -62,7 +58,7 @@ class SoftmaxBackward(Function):
         ctx.save_for_backward(grad_output, y)
         ctx.dims = dims
         g, out = grad_output._array, y._array
-        return out * (g - _xp(y).sum(g * out, axis=dims, keepdims=True))
+        return out * (g - xp_of(y).sum(g * out, axis=dims, keepdims=True))
 
     @staticmethod
     def backward(ctx, grad):
@@ -87,7 +83,7 @@ class LogSoftmax(Function):
     def forward(ctx, x, dims):
         ctx.save_result()  # the backward needs only the output
         ctx.dims = dims
-        xp = _xp(x)
+        xp = xp_of(x)
         if x.numel() == 0:
             return xp.asarray(x._array, copy=True)
         shifted = _minus_max(xp, x._array, dims)
@@ -112,7 +108,7 @@ class LogSoftmaxBackward(Function):
     def forward(ctx, grad_output, o, dims):
         ctx.save_for_backward(grad_output, o)
         ctx.dims = dims
-        xp, g = _xp(o), grad_output._array
+        xp, g = xp_of(o), grad_output._array
         return g - xp.exp(o._array) * xp.sum(g, axis=dims, keepdims=True)
 
     @staticmethod
@@ -169,7 +165,7 @@ class Logsumexp(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.save_for_backward(x)
         ctx.dims, ctx.keepdim = dims, keepdim
-        xp, array = _xp(x), x._array
+        xp, array = xp_of(x), x._array
         if reduced_count(x.shape, dims) == 0:  # log of an empty sum: log(0) = -inf
             return xp.log(xp.sum(xp.exp(array), axis=dims, keepdims=keepdim))
         m = xp.max(array, axis=dims, keepdims=True)

@@ -18,13 +18,9 @@ from __future__ import annotations
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, wrap_array
-from minitensor.ops.operands import as_tensor_operand, float_array, promoted
+from minitensor.ops.operands import as_tensor_operand, float_array, promoted, xp_of
 from minitensor.ops.selection import where
 from minitensor.ops.unary_backward import ReluBackward, SigmoidBackward, TanhBackward
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 def rounded_like_torch(xp, function, x):
@@ -60,7 +56,7 @@ class Exp(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_result()
-        return rounded_like_torch(_xp(a), _xp(a).exp, float_array(a))
+        return rounded_like_torch(xp_of(a), xp_of(a).exp, float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -76,7 +72,7 @@ class Log(Function):
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return rounded_like_torch(
-            _xp(a), _xp(a).log, float_array(a)
+            xp_of(a), xp_of(a).log, float_array(a)
         )  # log(0) = -inf, log(-1) = nan
 
     @staticmethod
@@ -93,7 +89,7 @@ class Sqrt(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_result()
-        return _xp(a).sqrt(float_array(a))  # sqrt(-1) = nan, as in PyTorch
+        return xp_of(a).sqrt(float_array(a))  # sqrt(-1) = nan, as in PyTorch
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -126,7 +122,7 @@ class Abs(Function):
         if a.dtype == _dtypes.bool_:
             raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         ctx.save_for_backward(a)
-        return _xp(a).abs(a._array)
+        return xp_of(a).abs(a._array)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -141,7 +137,7 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx, a):
-        xp = _xp(a)
+        xp = xp_of(a)
         if a.dtype == _dtypes.bool_:
             return xp.asarray(a._array, copy=True)  # True is positive, False zero
         signs = xp.sign(a._array)
@@ -162,7 +158,7 @@ class Sin(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _xp(a).sin(float_array(a))
+        return xp_of(a).sin(float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -178,7 +174,7 @@ class Cos(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _xp(a).cos(float_array(a))
+        return xp_of(a).cos(float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -194,7 +190,7 @@ class Tanh(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_result()
-        return rounded_like_torch(_xp(a), _xp(a).tanh, float_array(a))
+        return rounded_like_torch(xp_of(a), xp_of(a).tanh, float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -209,7 +205,7 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_result()
-        return _sigmoid_array(_xp(a), float_array(a))
+        return _sigmoid_array(xp_of(a), float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -243,7 +239,7 @@ class Relu(Function):
         if a.dtype == _dtypes.bool_:
             raise RuntimeError("Boolean inputs not supported for relu")
         ctx.save_result()
-        xp, x = _xp(a), a._array
+        xp, x = xp_of(a), a._array
         # maximum (not where(a > 0, a, 0)): several times quicker, and nan stays nan, as
         # in PyTorch. But at a = -0.0 it may return either zero (NumPy gives -0.0, CUDA
         # +0.0), and PyTorch keeps -0.0: so where a is zero, the result is a itself.
@@ -265,7 +261,7 @@ class Clamp(Function):
         ctx.low, ctx.high = low, high
         bounds = [b for b in (low, high) if b is not None]
         (x, *_) = promoted(a, *(as_tensor_operand(b, a) for b in bounds))
-        xp, dt = _xp(a), _dtypes.from_array_dtype(x.dtype)
+        xp, dt = xp_of(a), _dtypes.from_array_dtype(x.dtype)
         if low is not None:
             x = xp.where(x < low, backend.asarray(low, dt, a.device), x)
         if high is not None:
@@ -353,6 +349,6 @@ def clamp(a, min=None, max=None):
 
 def ones_mask(a):
     """A bool tensor of True with ``a``'s shape (where Clamp's backward starts)."""
-    xp = _xp(a)
+    xp = xp_of(a)
     ones = xp.ones(a._array.shape, dtype=xp.bool, device=backend.native_device(a.device))
     return wrap_array(ones, a.device)

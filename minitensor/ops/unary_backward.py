@@ -14,13 +14,8 @@ saved (``ctx.save_result()``), and the gradient arriving at it.
 
 from __future__ import annotations
 
-from minitensor import backend
 from minitensor.autograd.function import Function
-from minitensor.ops.operands import constant_zeros, promoted
-
-
-def _xp(t):
-    return backend.namespace(t.device)
+from minitensor.ops.operands import constant_zeros, promoted, xp_of
 
 
 class TanhBackward(Function):
@@ -88,7 +83,7 @@ class ReluBackward(Function):
     @staticmethod
     def forward(ctx, grad_output, y):
         ctx.save_for_backward(y)
-        xp, g = _xp(y), grad_output._array
+        xp, g = xp_of(y), grad_output._array
         return xp.where(y._array <= 0, 0.0, g)  # (a Python 0.0 takes g's dtype)
 
     @staticmethod

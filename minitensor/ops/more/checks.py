@@ -17,15 +17,11 @@ from __future__ import annotations
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import is_tensor
-from minitensor.ops.operands import promoted, wrap
-
-
-def _xp(t):
-    return backend.namespace(t.device)
+from minitensor.ops.operands import promoted, wrap, xp_of
 
 
 def _all_false(t):
-    xp = _xp(t)
+    xp = xp_of(t)
     return xp.zeros(t._array.shape, dtype=xp.bool, device=backend.native_device(t.device))
 
 
@@ -33,21 +29,21 @@ def isnan(input):
     """True where ``input`` is nan (never, for integers and bools)."""
     if not input.dtype.is_floating_point:
         return wrap(_all_false(input), input)
-    return wrap(_xp(input).isnan(input._array), input)
+    return wrap(xp_of(input).isnan(input._array), input)
 
 
 def isinf(input):
     """True where ``input`` is +inf or -inf."""
     if not input.dtype.is_floating_point:
         return wrap(_all_false(input), input)
-    return wrap(_xp(input).isinf(input._array), input)
+    return wrap(xp_of(input).isinf(input._array), input)
 
 
 def isfinite(input):
     """True where ``input`` is neither nan nor +-inf (always, for integers and bools)."""
     if not input.dtype.is_floating_point:
-        return wrap(_xp(input).logical_not(_all_false(input)), input)
-    return wrap(_xp(input).isfinite(input._array), input)
+        return wrap(xp_of(input).logical_not(_all_false(input)), input)
+    return wrap(xp_of(input).isfinite(input._array), input)
 
 
 def _check_other(name, other) -> None:
@@ -74,7 +70,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol:g}")
     if atol < 0:
         raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol:g}")
-    xp = _xp(input)
+    xp = xp_of(input)
     a, b = promoted(input, other)  # (checks that the shapes broadcast)
     close = a == b  # exact equality: covers inf == inf
     if equal_nan and input.dtype.is_floating_point:
@@ -98,7 +94,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
     """True (a Python bool) if every element of ``input`` is `isclose` to ``other``'s."""
     _check_other("allclose", other)
     close = isclose(input, other, rtol, atol, equal_nan)
-    return bool(_xp(close).all(close._array))
+    return bool(xp_of(close).all(close._array))
 
 
 def equal(input, other) -> bool:
@@ -111,4 +107,4 @@ def equal(input, other) -> bool:
     if input.shape != other.shape:
         return False
     a, b = promoted(input, other)
-    return bool(_xp(input).all(a == b))
+    return bool(xp_of(input).all(a == b))

@@ -18,15 +18,11 @@ from minitensor.autograd.function import Function, is_tensor
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops import shape as _shape
 from minitensor.ops.broadcast import is_expandable_to
-from minitensor.ops.index_plan import IndexPlan, _listed
 from minitensor.ops.indexing import _address, _apply, _full_index, _key, _placement
 from minitensor.ops.inplace import check_inplace
-from minitensor.ops.operands import wrap
+from minitensor.ops.more.index_plan import IndexPlan, _listed
+from minitensor.ops.operands import wrap, xp_of
 from minitensor.ops.selection import where
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 class CopySlices(Function):
@@ -43,7 +39,7 @@ class CopySlices(Function):
     @staticmethod
     def forward(ctx, x, value, plan):
         ctx.plan = plan
-        xp = _xp(x)
+        xp = xp_of(x)
         value = xp.astype(value._array, x._array.dtype)  # (2.7 written into integers is 2)
         region = _region(xp, x._array, plan)
         hit = True
@@ -147,7 +143,7 @@ def setitem(x, index, value):
         value = _fitted_value(value, plan)
         number = False
     else:  # a number becomes a 0-d tensor: an input of the node that needs no gradient
-        xp = _xp(x)
+        xp = xp_of(x)
         value = wrap(xp.asarray(value, device=x._array.device), x)
         number = True
     if plan.indices:

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import math
 
-from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
+from minitensor.ops.operands import xp_of
 from minitensor.ops.reduce import expand_back, reduced_dims
 from minitensor.ops.selection import where
 from minitensor.ops.shape import normalize_dim
 from minitensor.ops.unary import sign
 
 
-def _xp(t):
-    return backend.namespace(t.device)
-
-
 def _norm_array(x, p, dims, keepdim):
-    xp, array = _xp(x), x._array
+    xp, array = xp_of(x), x._array
     # |0| ** negative p = inf, as in PyTorch (quietly: see Function.apply)
     if p == 2:
         return xp.sqrt(xp.sum(array * array, axis=dims, keepdims=keepdim))

@@ -12,14 +12,9 @@ PyTorch and NumPy do. Integers are already whole: they come back as a copy.
 
 from __future__ import annotations
 
-from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
-from minitensor.ops.operands import constant_zeros
-
-
-def _xp(t):
-    return backend.namespace(t.device)
+from minitensor.ops.operands import constant_zeros, xp_of
 
 
 def _rounded(kernel, function):
@@ -28,7 +23,7 @@ def _rounded(kernel, function):
     def forward(ctx, x):
         if x.dtype == _dtypes.bool_:
             raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
-        xp = _xp(x)
+        xp = xp_of(x)
         if not x.dtype.is_floating_point:
             return xp.asarray(x._array, copy=True)
         return getattr(xp, function)(x._array)
@@ -80,7 +75,7 @@ class RoundDecimals(Function):
             raise NotImplementedError(
                 f"\"{kernel}\" not implemented for '{_dtypes.scalar_type_name(x.dtype)}'"
             )
-        xp, array = _xp(x), x._array
+        xp, array = xp_of(x), x._array
         # Computed as PyTorch computes it (so rounded alike): scale, round, scale back.
         ten_pow = 10.0 ** abs(decimals)
         if decimals >= 0:

@@ -16,7 +16,7 @@ from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
-from minitensor.ops.flip import flip
+from minitensor.ops.more.flip import flip
 from minitensor.ops.operands import cast
 from minitensor.ops.shape import normalize_dim
 

@@ -22,15 +22,11 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.ops.extremes import _check_dim_int, _result_type
 from minitensor.ops.join import cat
-from minitensor.ops.operands import wrap
+from minitensor.ops.operands import wrap, xp_of
 from minitensor.ops.shape import normalize_dim
 
 SortResult = _result_type("sort")
 TopkResult = _result_type("topk")
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 # --------------------------------------------------------------------------
@@ -58,7 +54,7 @@ def _take(xp, array, index, axis):
 
 def _inverse(order, dim):
     """The order that undoes ``order``: where each element went (argsort of a permutation)."""
-    xp = _xp(order)
+    xp = xp_of(order)
     inverse = _order(xp, order._array, dim, descending=False)
     return wrap(inverse, order)
 
@@ -81,7 +77,7 @@ class Reorder(Function):
     @staticmethod
     def forward(ctx, x, order, dim):
         ctx.order, ctx.dim = order, dim
-        return _take(_xp(x), x._array, order._array, dim)
+        return _take(xp_of(x), x._array, order._array, dim)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -106,7 +102,7 @@ class Topk(Function):
     @staticmethod
     def forward(ctx, x, order, k, dim):
         ctx.order, ctx.dim = order, dim
-        xp = _xp(x)
+        xp = xp_of(x)
         first_k = order._array
         if x.ndim:
             first_k = first_k[(slice(None),) * dim + (slice(0, k), ...)]
@@ -121,7 +117,7 @@ class Topk(Function):
         if left_out:
             shape = list(grad_output.shape)
             shape[dim] = left_out
-            xp = _xp(grad_output)
+            xp = xp_of(grad_output)
             zeros = xp.zeros(
                 tuple(shape),
                 dtype=grad_output._array.dtype,
@@ -144,7 +140,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     """
     _check_dim_int("argsort", dim)
     d = normalize_dim(dim, input.ndim)
-    return wrap(_order(_xp(input), input._array, d, descending), input)
+    return wrap(_order(xp_of(input), input._array, d, descending), input)
 
 
 def sort(input, dim=-1, descending=False, stable=None):

@@ -9,15 +9,10 @@ as in PyTorch, whose graph also shows ``PowBackward0`` for it).
 
 from __future__ import annotations
 
-from minitensor import backend
 from minitensor.autograd.function import Function
-from minitensor.ops.operands import float_array
+from minitensor.ops.operands import float_array, xp_of
 from minitensor.ops.power import pow
 from minitensor.ops.unary import rounded_like_torch
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 class Log1p(Function):
@@ -28,7 +23,7 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return rounded_like_torch(_xp(a), _xp(a).log1p, float_array(a))
+        return rounded_like_torch(xp_of(a), xp_of(a).log1p, float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -44,7 +39,7 @@ class Expm1(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_result()
-        return rounded_like_torch(_xp(a), _xp(a).expm1, float_array(a))
+        return rounded_like_torch(xp_of(a), xp_of(a).expm1, float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -60,7 +55,7 @@ class Rsqrt(Function):
     def forward(ctx, a):
         ctx.save_result()
         # Two roundings (sqrt, then 1 / it) in the input's dtype: PyTorch's results exactly.
-        return 1 / _xp(a).sqrt(float_array(a))
+        return 1 / xp_of(a).sqrt(float_array(a))
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -13,14 +13,10 @@ import builtins
 import math
 import warnings
 
-from minitensor import backend
 from minitensor.autograd.function import Function
+from minitensor.ops.operands import xp_of
 from minitensor.ops.reduce import expand_back, reduced_count, reduced_dims
 from minitensor.ops.selection import where
-
-
-def _xp(t):
-    return backend.namespace(t.device)
 
 
 def _ieee_divide(a: float, b: float) -> float:
@@ -30,7 +26,7 @@ def _ieee_divide(a: float, b: float) -> float:
 
 def _var_array(x, dims, correction, keepdim):
     """sum((x - mean)**2) / (n - correction) on the array, n - correction clamped at 0."""
-    xp, array = _xp(x), x._array
+    xp, array = xp_of(x), x._array
     n = reduced_count(x.shape, dims)
     # No degrees of freedom: inf or nan, as in PyTorch (quietly: see Function.apply).
     mean = xp.sum(array, axis=dims, keepdims=True) / n
@@ -77,7 +73,7 @@ class Std(Function):
     def forward(ctx, x, dims, correction, keepdim, whole):
         ctx.save_for_backward(x)
         ctx.args = (dims, correction, keepdim, whole)
-        return _xp(x).sqrt(_var_array(x, dims, correction, keepdim))
+        return xp_of(x).sqrt(_var_array(x, dims, correction, keepdim))
 
     @staticmethod
     def backward(ctx, grad_output):
