@@ -445,6 +445,40 @@ class BackwardNode:
     def release(self) -> None:
         self.ctx._free()
 
+    # --- what pictures and the stepper read (see `minitensor.autograd.protocol`) ---
+
+    label = ""  # tensors carry no name of their own
+    is_leaf = False
+    variable = None  # the output tensor is not kept: it refers to this node (a cycle)
+    local_grads = None  # backward computes vector-Jacobian products, not stored numbers
+
+    @property
+    def op(self) -> str:
+        """The node's name, e.g. ``"MulBackward0"``."""
+        return self.name()
+
+    @property
+    def saved(self) -> tuple | None:
+        """The tensors forward saved, then its output if it kept it; None once freed."""
+        ctx = self.ctx
+        if ctx._saved is None:
+            return None
+        tensors = tuple(t for t in ctx._saved if t is not None)
+        if ctx._result is not None:
+            try:  # the output, rebuilt
+                tensors += (ctx._result.unpack(),)
+            except RuntimeError:  # it was modified in place since: backward will say so
+                return tensors
+        return tensors
+
+    def grad_holders(self) -> list:
+        """The tensors that called ``retain_grad()`` (and still exist)."""
+        return [t for t in (ref() for ref in self._retained) if t is not None]
+
+    def clear_grad(self) -> None:
+        for tensor in self.grad_holders():
+            tensor.grad = None
+
 
 _node_classes: dict[str, type[BackwardNode]] = {}
 
@@ -500,3 +534,17 @@ class AccumulateGrad:
 
     def release(self) -> None:
         """A leaf saves nothing."""
+
+    # --- what pictures and the stepper read (see `minitensor.autograd.protocol`) ---
+
+    op = "AccumulateGrad"  # torchviz's name for it
+    label = ""
+    is_leaf = True
+    local_grads = None
+    saved: tuple = ()
+
+    def grad_holders(self) -> list:
+        return [self.variable]
+
+    def clear_grad(self) -> None:
+        self.variable.grad = None
