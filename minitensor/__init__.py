@@ -35,7 +35,7 @@ class yet must make tensors: ``tensor.py`` registers its class with
 checks the rule (no cycle, no import inside a function).
 """
 
-from minitensor import autograd, cuda, data, datasets, nn, optim, return_types, utils, viz
+from minitensor import autograd, cuda, datasets, nn, optim, return_types, utils, viz
 from minitensor.allocation import OutOfMemoryError
 from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from minitensor.backend import device

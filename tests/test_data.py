@@ -1,4 +1,4 @@
-"""minitensor.datasets (once minitensor.data): toy datasets, minibatches, the progress bar."""
+"""minitensor.datasets: toy datasets, minibatches, the progress bar."""
 
 import numpy as np
 import pytest
@@ -104,10 +104,3 @@ def test_progress_wraps_tqdm():
     bar = progress(range(3), desc="epochs", disable=True)
     assert list(bar) == [0, 1, 2]
     assert type(bar).__module__.startswith("tqdm")
-
-
-def test_old_name_still_imports():
-    import minitensor.data
-    import minitensor.datasets
-
-    assert minitensor.data.make_moons is minitensor.datasets.make_moons

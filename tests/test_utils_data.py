@@ -10,7 +10,7 @@ from oracle import assert_same_tensor, device_fixture, dtype_name, torch_message
 
 import minitensor as mt
 from minitensor import nn, optim
-from minitensor.data import load_digits_split
+from minitensor.datasets import load_digits_split
 from minitensor.nn import functional as F
 from minitensor.utils.data import (
     DataLoader,

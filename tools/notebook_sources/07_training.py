@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import minitensor as mt
 from minitensor import nn, optim
 from minitensor.nn import functional as F
-from minitensor.data import load_digits_split, make_moons, progress
+from minitensor.datasets import load_digits_split, make_moons, progress
 from minitensor.utils.data import DataLoader, TensorDataset
 
 # %% [markdown]
@@ -121,7 +121,7 @@ print("nodes in the scalar graph:", len(topological_order([total])))
 #   move fast and the later ones settle.
 #
 # The loop stops as soon as every point is classified right. The progress bar (from
-# `minitensor.data.progress`, a thin wrapper around `tqdm`) shows the loss as it goes, and
+# `minitensor.datasets.progress`, a thin wrapper around `tqdm`) shows the loss as it goes, and
 # the last line prints the bar as it finished. Its times change with the speed of your
 # computer.
 

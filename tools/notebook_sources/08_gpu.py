@@ -20,7 +20,7 @@ import time
 import minitensor as mt
 from minitensor import nn, optim
 from minitensor.nn import functional as F
-from minitensor.data import load_digits_split
+from minitensor.datasets import load_digits_split
 from minitensor.utils.data import DataLoader, TensorDataset
 
 # %% [markdown]
