@@ -4,7 +4,8 @@ One real JupyterHub (its proxy from npm, shared-password login, servers without 
 users) on 127.0.0.1: two students log in, each opens 01_tanh_neuron from the workbook
 copied into their home, runs it and clicks the stepper's Next; a wrong password is
 refused; one student cannot open the other's server; the teacher requests an API token
-on the hub's token page and lists both servers through the REST API; then the hub is
+on the hub's token page and lists both servers (and the idle culler) through the REST
+API; each server got the memory and CPU limits to enforce; then the hub is
 stopped and started again, and what a student saved is still there. Every process is
 stopped by its own PID at the end, also after a failure.
 """
@@ -29,7 +30,7 @@ from tests.browser import lab_notebook
 from tests.browser.lab_server import ARTIFACTS, launch_chromium
 from tests.browser.lab_stepper import StepperDriver
 from tests.helpers import require_program
-from tools.classroom_hub import PROXY, Hub
+from tools.classroom_hub import PROXY, Hub, descendants
 
 pytestmark = pytest.mark.classroom
 
@@ -201,6 +202,10 @@ def _scenario(hub: Hub, browser, stored, pages: dict[str, Page]) -> None:
         server = users[user]["servers"].get("")
         assert server and server["ready"], f"{user}'s server is not listed as ready: {users[user]}"
     assert users[TEACHER]["admin"] is True
+    services = {s["name"] for s in hub.api("GET", "services", token=token).values()}
+    assert "idle-culler" in services, f"the idle culler is not a hub service: {services}"
+    limits = _server_environment(hub, "alice")
+    assert limits.get("MEM_LIMIT") == str(1024**3) and limits.get("CPU_LIMIT") == "1.0", limits
     try:  # a student's token may not list the class
         hub.api("GET", "users", token=_student_token(hub, pages["bob"]))
         raise AssertionError("a student's token listed every user")
@@ -237,6 +242,21 @@ def _scenario(hub: Hub, browser, stored, pages: dict[str, Page]) -> None:
     pages["alice-again"].get_by_text(marker).first.wait_for(timeout=UI_TIMEOUT_MS)
     assert marker in saved.read_text(), "the workbook was copied over alice's saved notebook"
     context.close()
+
+
+def _server_environment(hub: Hub, user: str) -> dict[str, str]:
+    """The environment of ``user``'s single-user server process, from /proc."""
+    assert hub.process is not None
+    for pid in descendants(hub.process.pid):
+        try:
+            raw = Path(f"/proc/{pid}/environ").read_bytes()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        environ = dict(item.decode().split("=", 1) for item in raw.split(b"\0") if b"=" in item)
+        if environ.get("JUPYTERHUB_USER") == user and b"jupyterhub-singleuser" in command:
+            return environ
+    raise AssertionError(f"no single-user server process for {user}")
 
 
 def _student_token(hub: Hub, page: Page) -> str:
