@@ -382,19 +382,35 @@ def _slug(exercise_id: str) -> str:
 
 
 def drop_solution_mentions(markdown: str) -> str:
-    """Remove the sentences that point at ``solutions/`` (the course does not ship it)."""
-    paragraphs = markdown.split("\n\n")
-    kept = []
-    for paragraph in paragraphs:
-        plain = not re.match(r"\s*([#*|>-]|\d+\.|```)", paragraph)
-        if "solutions/" not in paragraph or not plain:
-            kept.append(paragraph)
-            continue
-        sentences = re.split(r"(?<=[.!?])\s+", " ".join(paragraph.split()))
-        rest = [s for s in sentences if "solutions/" not in s]
-        if rest:
-            kept.append(" ".join(rest))
-    return "\n\n".join(kept)
+    """Remove the sentences that point at ``solutions/`` (the course does not ship it).
+
+    Only runs of plain text lines are changed: headings, lists, tables, quotes and
+    code blocks are kept as they are."""
+    out: list[str] = []
+    run: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        if run and "solutions/" in " ".join(run):
+            sentences = re.split(r"(?<=[.!?])\s+", " ".join(" ".join(run).split()))
+            kept = " ".join(s for s in sentences if "solutions/" not in s)
+            if kept:
+                out.append(kept)
+        else:
+            out.extend(run)
+        run.clear()
+
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        plain = not fenced and line.strip() and not re.match(r"\s*([#*|>-]|\d+\.|```)", line)
+        if plain:
+            run.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
 
 
 def assignment_notebook(
