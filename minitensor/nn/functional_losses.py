@@ -67,10 +67,7 @@ def mse_loss(
     if weight is not None:  # PyTorch's weighted version: sum(w (x - y)**2) / sum(w)
         if weight.shape != input.shape:
             raise ValueError("Weights and input must have the same size.")
-        weighted = (input - target) ** 2 * weight
-        if reduction == "none":
-            return weighted
-        return weighted.sum() if reduction == "sum" else weighted.sum() / weight.sum()
+        return _reduce((input - target) ** 2 * weight, reduction, total=weight)
     return losses.MseLoss.apply(input, target, reduction)
 
 
@@ -86,14 +83,21 @@ def _warn_if_sizes_differ(input: Tensor, target: Tensor) -> None:
         )
 
 
-def _reduce_weighted(weighted: Tensor, reduction: str) -> Tensor:
-    """The reduction of a weighted loss, with PyTorch's message for a bad ``reduction``."""
+def _reduce(loss: Tensor, reduction: str, total: Tensor | int | None = None) -> Tensor:
+    """``loss`` reduced as ``reduction`` says: itself ("none"), its sum, or its mean.
+
+    A weighted mean divides the sum by the ``total`` weight instead of by the
+    number of elements (a tensor of weights is summed; a number is the total).
+    Any other ``reduction`` is PyTorch's ValueError.
+    """
     if reduction == "none":
-        return weighted
+        return loss
     if reduction == "sum":
-        return weighted.sum()
+        return loss.sum()
     if reduction == "mean":
-        return weighted.mean()
+        if total is None:
+            return loss.mean()
+        return loss.sum() / (total.sum() if isinstance(total, Tensor) else total)
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
@@ -117,17 +121,11 @@ def l1_loss(
         return _l1(input, target, _checked_reduction(reduction))
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
-    weighted = (input - target).abs() * weight
-    if reduction == "mean":  # a weighted mean: divided by the total weight
-        return weighted.sum() / weight.sum()
-    return _reduce_weighted(weighted, reduction)
+    return _reduce((input - target).abs() * weight, reduction, total=weight)
 
 
 def _l1(input: Tensor, target: Tensor, reduction: str) -> Tensor:
-    losses_ = (input - target).abs()
-    if reduction == "none":
-        return losses_
-    return losses_.sum() if reduction == "sum" else losses_.mean()
+    return _reduce((input - target).abs(), reduction)
 
 
 def smooth_l1_loss(
@@ -181,8 +179,7 @@ def huber_loss(
         )
     if weight is None:
         return losses.HuberLoss.apply(input, target, reduction, delta)
-    weighted = losses.HuberLoss.apply(input, target, "none", delta) * weight
-    return _reduce_weighted(weighted, reduction)
+    return _reduce(losses.HuberLoss.apply(input, target, "none", delta) * weight, reduction)
 
 
 def _check_floating(input: Tensor, target: Tensor, kernel: str):
@@ -385,14 +382,10 @@ def _uniform_target_loss(log_probs, target, weight, reduction, ignore_index):
         per_sample = -log_probs.sum(class_dim)
     ignored = target == ignore_index
     per_sample = per_sample.masked_fill(ignored, 0.0)
-    if reduction == "none":
-        return per_sample
-    if reduction == "sum":
-        return per_sample.sum()
     # "mean" divides by what nll_loss divides by: the total weight of the kept targets.
     kept = target[~ignored]
-    total = weight[kept].sum() if weight is not None else kept.numel()
-    return per_sample.sum() / total
+    total = weight[kept] if weight is not None else kept.numel()
+    return _reduce(per_sample, reduction, total)
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, class_dim):
@@ -407,7 +400,8 @@ def _cross_entropy_probabilities(input, target, weight, reduction, class_dim):
         shape = [1] * input.ndim
         shape[class_dim] = input.shape[class_dim]
         log_probs = log_probs * weight.reshape(*shape)
-    # PyTorch's formula and graph: a negated sum, divided by the number of samples for "mean".
+    # PyTorch's formula and graph: a negated sum (over the classes for "none", over all for
+    # the others), divided by the number of samples for "mean".
     weighted = log_probs * target
     if reduction == "none":
         return -weighted.sum(class_dim)

@@ -28,12 +28,16 @@ from minitensor.tensor import Tensor
 _BCE_EPSILON = 1e-12
 
 
-def _reduce(xp, losses, reduction: str):
-    """The forward half of the reduction: mean, sum, or the losses themselves."""
+def _reduce(xp, losses, reduction: str, divisor=None):
+    """The forward half of the reduction: mean, sum, or the losses themselves.
+
+    "mean" divides the sum by the number of losses, or by ``divisor`` where
+    that is something else (nll_loss: the total weight of the targets kept).
+    """
     if reduction == "mean":
         # sum / count, not xp.mean: the mean of nothing is 0/0 = nan, quietly (as in PyTorch;
         # NumPy's mean would warn "Mean of empty slice").
-        return xp.sum(losses) / losses.size
+        return xp.sum(losses) / (losses.size if divisor is None else divisor)
     if reduction == "sum":
         return xp.sum(losses)
     return losses
@@ -42,6 +46,19 @@ def _reduce(xp, losses, reduction: str):
 def _per_element(grad_output: Tensor, reduction: str, count) -> Tensor:
     """The gradient that reaches each element's loss from the reduced output."""
     return grad_output / count if reduction == "mean" else grad_output
+
+
+def _distance_gradients(ctx, grad_output, local) -> tuple:
+    """The gradients of a loss of d = input - target, given ``local`` = d loss_i / d d_i.
+
+    Shared by the losses of a difference (MSE, smooth L1, Huber): the input
+    gets ``local`` times what reaches each loss, the target minus that.
+    """
+    input, target = ctx.saved_tensors
+    grad = local * _per_element(grad_output, ctx.reduction, ctx.count)
+    grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
+    grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
+    return grad_input, grad_target
 
 
 class MseLoss(Function):
@@ -62,10 +79,7 @@ class MseLoss(Function):
     def backward(ctx, grad_output):
         input, target = ctx.saved_tensors
         # d/d(input) (input - target)**2 = 2 (input - target); d/d(target) is minus that.
-        grad = 2 * (input - target) * _per_element(grad_output, ctx.reduction, ctx.count)
-        grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
-        grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
-        return grad_input, grad_target, None
+        return *_distance_gradients(ctx, grad_output, 2 * (input - target)), None
 
 
 class BinaryCrossEntropy(Function):
@@ -196,10 +210,8 @@ class NllLoss(Function):
         ctx.reduction, ctx.class_dim, ctx.n_classes = reduction, class_dim, n_classes
         ctx.target_along, ctx.weight_along = along, _with_class_dim(xp, w, class_dim)
         ctx.total_weight = xp.sum(w)
-        if reduction == "mean":
-            # all ignored: 0/0 = nan (quietly: see Function.apply)
-            return xp.sum(losses) / ctx.total_weight
-        return _reduce(xp, losses, reduction)
+        # "mean" divides by the total weight (all ignored: 0/0 = nan, quietly: see Function.apply)
+        return _reduce(xp, losses, reduction, divisor=ctx.total_weight)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -243,6 +255,14 @@ def _check_targets(target, bad, device) -> None:
         raise IndexError(f"Target {int(host_target[host_bad.argmax()])} is out of bounds.")
 
 
+def _absolute_difference(ctx, input, target, reduction):
+    """|input - target| (in their promoted dtype), saving what `_distance_gradients` needs."""
+    ctx.save_for_backward(input, target)
+    ctx.reduction = reduction
+    x, y = promoted(input, target)
+    return xp_of(input).abs(x - y)
+
+
 class SmoothL1Loss(Function):
     """loss_i = 0.5 d_i**2 / beta if |d_i| < beta else |d_i| - 0.5 beta, with d = input - target
 
@@ -254,12 +274,10 @@ class SmoothL1Loss(Function):
 
     @staticmethod
     def forward(ctx, input, target, reduction, beta):
-        ctx.save_for_backward(input, target)
         xp = xp_of(input)
-        x, y = promoted(input, target)
-        z = xp.abs(x - y)
+        z = _absolute_difference(ctx, input, target, reduction)
         losses = xp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
-        ctx.reduction, ctx.count, ctx.beta = reduction, int(losses.size), beta
+        ctx.count, ctx.beta = int(losses.size), beta
         return _reduce(xp, losses, reduction)
 
     @staticmethod
@@ -267,31 +285,28 @@ class SmoothL1Loss(Function):
         input, target = ctx.saved_tensors
         # d loss / d input = d / beta inside [-beta, beta], and its sign (+-1) outside.
         local = clamp((input - target) / ctx.beta, -1.0, 1.0)
-        grad = local * _per_element(grad_output, ctx.reduction, ctx.count)
-        grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
-        grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
-        return grad_input, grad_target, None, None
+        return *_distance_gradients(ctx, grad_output, local), None, None
 
 
 class HuberLoss(Function):
     """loss_i = 0.5 d_i**2 if |d_i| < delta else delta (|d_i| - 0.5 delta), with d = input - target
 
-    The same shape as smooth L1, scaled by ``delta``: the gradient is
-    capped at +-delta instead of +-1 (with delta = 1 the two losses agree).
+    Smooth L1 with beta = delta, times delta (as PyTorch documents): the
+    gradient is capped at +-delta instead of +-1 (with delta = 1 they agree).
+    Written out rather than computed as ``delta * smooth_l1`` so that each
+    number is rounded as PyTorch's Huber kernel rounds it.
     """
 
     node_name = "HuberLossBackward0"
 
     @staticmethod
     def forward(ctx, input, target, reduction, delta):
-        ctx.save_for_backward(input, target)
         xp = xp_of(input)
-        x, y = promoted(input, target)
-        z = xp.abs(x - y)
+        z = _absolute_difference(ctx, input, target, reduction)
         losses = xp.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
         # PyTorch writes the loss in the input's dtype (float32 input, float64 target: float32).
         losses = xp.astype(losses, input._array.dtype)
-        ctx.reduction, ctx.count, ctx.delta = reduction, int(losses.size), delta
+        ctx.count, ctx.delta = int(losses.size), delta
         return _reduce(xp, losses, reduction)
 
     @staticmethod
@@ -306,7 +321,4 @@ class HuberLoss(Function):
             )
         # d loss / d input = d inside [-delta, delta], and delta times its sign outside.
         local = clamp(input - target, -ctx.delta, ctx.delta)
-        grad = local * _per_element(grad_output, ctx.reduction, ctx.count)
-        grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
-        grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
-        return grad_input, grad_target, None, None
+        return *_distance_gradients(ctx, grad_output, local), None, None
