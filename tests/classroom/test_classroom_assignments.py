@@ -287,3 +287,24 @@ def test_feedback_names_the_mistake(course):
         untouched = course.root / "autograded" / "untouched" / name / f"{name}.ipynb"
         for error in _grade_errors(nbformat.read(untouched, as_version=4)).values():
             assert error.startswith("AssertionError: Exercise ") or "NameError" in error, error
+
+
+def test_exchange_release_fetch_submit_collect(course, tmp_path):
+    """The hub's flow: release to an exchange, a student fetches and submits, collect."""
+    name = sorted(course.assignments)[0]
+    teacher = tmp_path / "course"
+    shutil.copytree(course.root, teacher, ignore=shutil.ignore_patterns("autograded", "feedback"))
+    exchange, student = tmp_path / "exchange", tmp_path / "student"
+    exchange.mkdir(mode=0o777)
+    student.mkdir()
+    root = f"--Exchange.root={exchange}"
+    nbgrader(teacher, "release_assignment", name, root)
+    nbgrader(student, "fetch_assignment", name, "--course", "minitensor", root)
+    fetched = student / name / f"{name}.ipynb"
+    assert nbformat.read(fetched, as_version=4) == nbformat.read(course.release(name), as_version=4)
+    nbgrader(student, "submit", name, "--course", "minitensor", root)
+    nbgrader(teacher, "collect", name, root)
+    collected = list((teacher / "submitted").glob(f"*/{name}/{name}.ipynb"))
+    collected = [p for p in collected if p.parts[-3] not in STUDENTS]
+    assert len(collected) == 1, collected
+    assert nbformat.read(collected[0], as_version=4) == nbformat.read(fetched, as_version=4)
