@@ -28,16 +28,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from minitensor import dtypes as _dtypes
-from minitensor.autograd.grad_mode import no_grad
 from minitensor.nn import hooks as _hooks
 from minitensor.nn import state_dict as _state_dict
+from minitensor.nn.module_devices import DeviceMethods
 from minitensor.nn.parameter import Parameter
 from minitensor.tensor import Tensor
 from minitensor.utils.hooks import RemovableHandle
 
 
-class Module:
+class Module(DeviceMethods):
     """Base class for layers and models: subclass it and write ``forward``.
 
     Call ``super().__init__()`` first in your ``__init__``; then every
@@ -354,73 +353,6 @@ class Module:
         dtype and device.
         """
         return _state_dict.load_state_dict(self, state_dict, strict)
-
-    # ------------------------------------------------------------------
-    # Moving to a device or dtype: every parameter, buffer and gradient
-    # ------------------------------------------------------------------
-
-    def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
-        """Convert every parameter, gradient and buffer with ``fn``, in place.
-
-        A Parameter keeps its identity (its ``.data`` is replaced), so an
-        optimizer made before ``model.to(...)`` still holds the right tensors.
-        """
-        for module in self.modules():
-            for param in module._parameters.values():
-                if param is None:
-                    continue
-                with no_grad():
-                    param.data = fn(param)
-                    if param._grad is not None:
-                        param._grad = fn(param._grad)
-            for name, buffer in module._buffers.items():
-                if buffer is not None:
-                    module._buffers[name] = fn(buffer)
-        return self
-
-    def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)``.
-
-        Only floating-point tensors change dtype (an integer buffer stays one).
-        """
-        device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for arg in args:
-            if isinstance(arg, Tensor):
-                device, dtype = arg.device, arg.dtype
-            elif isinstance(arg, _dtypes.dtype):
-                dtype = arg
-            else:
-                device = arg
-        if dtype is not None and not dtype.is_floating_point:
-            raise TypeError(
-                "nn.Module.to only accepts floating point or complex dtypes, but got desired "
-                f"dtype={dtype}"
-            )
-
-        def convert(t: Tensor) -> Tensor:
-            if device is not None:
-                t = t.to(device)
-            return t.to(dtype) if dtype is not None and t.is_floating_point() else t
-
-        return self._apply(convert)
-
-    def cuda(self, device: Any = None) -> Module:
-        return self.to("cuda" if device is None else device)
-
-    def cpu(self) -> Module:
-        return self.to("cpu")
-
-    def double(self) -> Module:
-        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
-
-    def float(self) -> Module:
-        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
-
-    def half(self) -> Module:
-        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
     # ------------------------------------------------------------------
     # Printing, PyTorch's layout:  Sequential(\n  (0): Linear(...)\n)
