@@ -89,7 +89,7 @@ from minitensor.dtypes import (
 )
 from minitensor.dtypes import float as float
 from minitensor.dtypes import int as int
-from minitensor.ops.arithmetic import add, div, floor_divide, mul, neg, remainder, sub
+from minitensor.ops.arithmetic import add, div, mul, neg, sub
 from minitensor.ops.compare import (
     bitwise_and,
     bitwise_not,
@@ -112,6 +112,7 @@ from minitensor.ops.matmul import dot, matmul, mm, mv
 from minitensor.ops.more.checks import allclose, equal, isclose, isfinite, isinf, isnan
 from minitensor.ops.more.flip import flip
 from minitensor.ops.more.grid import meshgrid, outer
+from minitensor.ops.more.integer_division import floor_divide, remainder
 from minitensor.ops.more.norm import norm
 from minitensor.ops.more.rounding import ceil, floor, round, trunc
 from minitensor.ops.more.scan import cumsum

@@ -33,6 +33,7 @@ import numpy as np
 from minitensor.autograd.function import register_tensor_class
 from minitensor.creation import legacy_constructor_array
 from minitensor.ops import arithmetic, compare, matmul, power, unary
+from minitensor.ops.more import integer_division
 from minitensor.size import Size
 from minitensor.tensor_autograd import AutogradMethods
 from minitensor.tensor_convert import ConversionMethods
@@ -94,16 +95,16 @@ class Tensor(AutogradMethods, ConversionMethods, MathMethods, ShapeMethods):
         return arithmetic.rdiv(self, other) if _is_operand(other) else NotImplemented
 
     def __floordiv__(self, other):
-        return arithmetic.floor_divide(self, other) if _is_operand(other) else NotImplemented
+        return integer_division.floor_divide(self, other) if _is_operand(other) else NotImplemented
 
     def __rfloordiv__(self, other):
-        return arithmetic.floor_divide(other, self) if _is_operand(other) else NotImplemented
+        return integer_division.floor_divide(other, self) if _is_operand(other) else NotImplemented
 
     def __mod__(self, other):
-        return arithmetic.remainder(self, other) if _is_operand(other) else NotImplemented
+        return integer_division.remainder(self, other) if _is_operand(other) else NotImplemented
 
     def __rmod__(self, other):
-        return arithmetic.remainder(other, self) if _is_operand(other) else NotImplemented
+        return integer_division.remainder(other, self) if _is_operand(other) else NotImplemented
 
     def __pow__(self, exponent):
         return power.pow(self, exponent) if _is_operand(exponent) else NotImplemented

@@ -5,6 +5,7 @@ operations), and adds no idea of its own:
 
 * ``checks``: ``isnan``, ``isclose``, ``allclose``, ``equal``;
 * ``flip``, ``triangular`` (``tril``, ``triu``), ``grid`` (``outer``, ``meshgrid``);
+* ``integer_division``: ``floor_divide`` (``a // b``) and ``remainder`` (``a % b``);
 * ``index_plan`` (reading an index like ``x[0, 1:3, [2, 0], None]``) and
   ``index_put`` (``x[index] = value``);
 * ``new`` (``x.new_zeros()``, ``type_as``), ``norm``, ``variance`` (``var``, ``std``);
