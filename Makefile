@@ -11,7 +11,7 @@ NOTEBOOKS := $(wildcard notebooks/[0-9]*.ipynb)
 # Jupyter refuses to run as root (containers, cloud machines) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-dot lint bench notebooks images screenshots lock clean
+.PHONY: lab test test-dot test-classroom assignments lint bench notebooks images screenshots lock clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "minitensor needs Python 3.11 or newer: make lab PYTHON=python3.11"'
@@ -38,7 +38,25 @@ test: $(VENV)/.test lint
 	@# Matplotlib builds its font cache on first import and says so on stderr:
 	@# do it here, not inside a notebook whose stored output nbval compares.
 	$(PY) -c "import matplotlib.pyplot"
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/classroom
+
+# Teaching a class (deploy/TEACHING.md): nbgrader, JupyterHub and its proxy (Node.js).
+# nbgrader's JupyterLab extensions stay off in this venv, so `make lab` looks as before.
+$(VENV)/.classroom: pyproject.toml requirements/constraints.txt requirements/classroom.txt deploy/jupyterhub/package-lock.json $(VENV)/.notebook
+	$(PIP) -c requirements/classroom.txt -e ".[notebook,classroom]"
+	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader @jupyter-notebook/lab-extension
+	for extension in formgrader validate_assignment assignment_list course_list; do \
+	  $(VENV)/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$extension; done
+	npm ci --prefix deploy/jupyterhub --no-audit --no-fund
+	@touch $@
+
+# The nbgrader course, generated from the workbook into build/course/.
+assignments: $(VENV)/.classroom
+	$(PY) -m tools.make_assignments --generate
+
+# nbgrader grading simulated students, and a real JupyterHub serving two in Chromium.
+test-classroom: $(VENV)/.test $(VENV)/.classroom
+	$(PY) -m pytest -p no:cacheprovider tests/classroom
 
 # What the optional system Graphviz adds (its own renderer, PNG export): needs `dot`.
 test-dot: $(VENV)/.test

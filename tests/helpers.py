@@ -1,10 +1,12 @@
 """Helpers shared by the tests.
 
 With ``CI=true`` nothing may be skipped for a missing tool: a test that needs
-Chromium or a system Graphviz fails instead, so a green CI means it ran.
+Chromium, a system Graphviz or the classroom tools fails instead, so a green CI
+means it ran.
 On a student's machine such tests skip with a message saying what to install.
 """
 
+import importlib.util
 import os
 import shutil
 
@@ -22,3 +24,12 @@ def require_program(name: str, install_hint: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def require_module(name: str, install_hint: str) -> None:
+    """Skip (fail in CI) unless Python package ``name`` is installed."""
+    if importlib.util.find_spec(name) is None:
+        message = f"{name} is not installed ({install_hint})"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message, allow_module_level=True)

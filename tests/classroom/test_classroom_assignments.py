@@ -29,12 +29,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytest.importorskip("nbgrader", reason="needs the classroom extra: make test-classroom")
+from tests.helpers import require_module
 
-from nbgrader.api import Gradebook
+# Checked before the imports below, so a missing tool says what to install.
+require_module("nbgrader", "the classroom extra: make test-classroom")
 
-from tests.classroom import submissions
-from tools import make_assignments
+from nbgrader.api import Gradebook  # noqa: E402
+
+from tests.classroom import submissions  # noqa: E402
+from tools import make_assignments  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

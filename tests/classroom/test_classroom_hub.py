@@ -21,16 +21,18 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("jupyterhub", reason="needs the classroom extra: make test-classroom")
-pytest.importorskip("playwright", reason="needs the test extra")
+from tests.helpers import require_module, require_program
 
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+# Checked before the imports below, so a missing tool says what to install.
+require_module("jupyterhub", "the classroom extra: make test-classroom")
+require_module("playwright", "the test extra")
 
-from tests.browser import lab_notebook
-from tests.browser.lab_server import ARTIFACTS, launch_chromium
-from tests.browser.lab_stepper import StepperDriver
-from tests.helpers import require_program
-from tools.classroom_hub import PROXY, Hub, descendants
+from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E402
+
+from tests.browser import lab_notebook  # noqa: E402
+from tests.browser.lab_server import ARTIFACTS, launch_chromium  # noqa: E402
+from tests.browser.lab_stepper import StepperDriver  # noqa: E402
+from tools.classroom_hub import PROXY, Hub, descendants  # noqa: E402
 
 pytestmark = pytest.mark.classroom
 
