@@ -12,7 +12,7 @@ import warnings
 
 from minitensor import backend
 from minitensor.autograd.engine import backward_steps
-from minitensor.autograd.function import graph_node
+from minitensor.autograd.function import graph_node, is_tensor
 from minitensor.autograd.grad_mode import set_grad_enabled
 from minitensor.autograd.protocol import Node
 
@@ -33,13 +33,10 @@ def roots_and_seeds(outputs, grad_outputs, *, caller: str) -> tuple[list[Node], 
     ``grad`` and `minitensor.viz.Stepper` all start the engine from here.
     ``caller`` names the function in error messages.
     """
-    from minitensor.creation import ones_like
-    from minitensor.tensor import Tensor
-
     roots: list[Node] = []
     seeds: list = []
     for i, (out, grad) in enumerate(zip(outputs, grad_outputs)):
-        if not isinstance(out, Tensor):
+        if not is_tensor(out):
             raise TypeError(f"{caller}: expected a Tensor, got {type(out).__name__}")
         if not out.requires_grad:
             raise RuntimeError(
@@ -48,8 +45,8 @@ def roots_and_seeds(outputs, grad_outputs, *, caller: str) -> tuple[list[Node], 
         if grad is None:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            grad = ones_like(out)
-        elif not isinstance(grad, Tensor):
+            grad = out.new_ones(out.shape)  # ones_like(out): this module sits below creation
+        elif not is_tensor(grad):
             raise TypeError(
                 f"{caller}: gradient must be a Tensor or None, got {type(grad).__name__}"
             )
@@ -120,8 +117,6 @@ def grad(
         >>> minitensor.autograd.grad(x * x, x)
         (tensor(6.),)
     """
-    from minitensor.creation import zeros_like
-
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
@@ -152,6 +147,6 @@ def grad(
                     f"The differentiated Tensor at index {i} appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior."
                 )
-            g = zeros_like(x) if materialize_grads else None
+            g = x.new_zeros(x.shape) if materialize_grads else None  # zeros_like(x)
         result.append(g)
     return tuple(result)
