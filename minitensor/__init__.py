@@ -9,30 +9,33 @@ Read the code in this order (about 3,200 lines, the core):
 
 1. ``scalar/value.py``: `Value`, autograd on single numbers;
 2. ``autograd/engine.py``: the backward engine both `Value` and `Tensor` use;
-3. ``autograd/function.py``: `Function` (forward and backward side by side), graph nodes;
+3. ``autograd/function.py``: `Function` (forward and backward side by side), then
+   ``autograd/saved.py`` (the ``ctx``) and ``autograd/nodes.py`` (the graph nodes);
 4. ``tensor_base.py``, then ``tensor.py``: the `Tensor` (the other ``tensor_*.py``
    files are its method groups: autograd, conversions, math, shapes);
 5. ``ops/broadcast.py`` and ``ops/operands.py``: what every operation does first;
-6. ``ops/arithmetic.py``, ``ops/unary.py``, ``ops/reduce.py``, ``ops/matmul.py``:
-   the core operations;
+6. ``ops/arithmetic.py`` (``+ - * /``), ``ops/unary.py``, ``ops/reduce.py``,
+   ``ops/matmul.py``: the core operations;
 7. ``nn/parameter.py`` and ``nn/layers.py``: `Linear` and friends (then ``nn/module.py``).
 
 Everything else is reachable from there: the rest of ``ops/`` (shape, indexing,
-softmax, ...), ``ops/more/`` (operations kept for PyTorch completeness),
-``creation.py`` (tensor(), zeros(), randn(), ...), ``autograd/`` (no_grad, grad(),
+softmax, ...), ``ops/more/`` (operations kept for PyTorch completeness, ``//``
+and ``%`` among them), ``creation.py`` (tensor(), zeros(), randn(), ...; from
+``creation_data.py`` and ``creation_filled.py``), ``autograd/`` (no_grad, grad(),
 gradcheck), ``dtypes.py``, ``backend.py`` (NumPy or CuPy), ``printing.py``,
 ``nn/``, ``optim/``, ``datasets.py`` (the notebooks' toy data), ``utils/``, ``viz/``.
 
 The import rule: imports go one way, from the higher layers down, and every
 import of a minitensor module is at the top of its file (optional third-party
-packages, such as graphviz or tqdm, may be imported where they are used).
-From the bottom: ``dtypes``, ``backend``, ``size``; ``autograd`` (grad_mode,
-function, engine); ``ops/`` and ``creation``; ``tensor_*.py`` and ``tensor.py``;
-then ``nn``, ``optim``, ``utils``, ``viz``. The operations sit below the Tensor
-class yet must make tensors: ``tensor.py`` registers its class with
-``autograd/function.py`` (`register_tensor_class`), and the layers below it use
-`tensor_class`, `is_tensor` and `wrap_array` from there. ``tests/test_imports.py``
-checks the rule (no cycle, no import inside a function).
+packages, such as graphviz or tqdm, may be imported where they are used, and so
+may ``viz/render.py``, which needs graphviz). From the bottom: ``dtypes``,
+``backend``, ``size``; ``autograd`` (grad_mode, registry, function, engine);
+``ops/`` and ``creation``; ``tensor_*.py`` and ``tensor.py``; then ``nn``,
+``optim``, ``utils``, ``viz``. The operations sit below the Tensor class yet
+must make tensors: ``tensor.py`` registers its class with
+``autograd/registry.py`` (`register_tensor_class`), and the layers below it use
+`tensor_class`, `is_tensor` and `wrap_array` from there (``autograd/function.py``
+re-exports them). ``tests/test_imports.py`` checks the rule (no cycle, no import inside a function).
 """
 
 from minitensor import autograd, cuda, datasets, nn, optim, return_types, utils, viz
