@@ -35,7 +35,8 @@ may ``viz/render.py``, which needs graphviz). From the bottom: ``dtypes``,
 must make tensors: ``tensor.py`` registers its class with
 ``autograd/registry.py`` (`register_tensor_class`), and the layers below it use
 `tensor_class`, `is_tensor` and `wrap_array` from there (``autograd/function.py``
-re-exports them). ``tests/test_imports.py`` checks the rule (no cycle, no import inside a function).
+re-exports them). ``tests/test_imports.py`` checks the rule (no cycle, no import
+inside a function).
 """
 
 from minitensor import autograd, cuda, datasets, nn, optim, return_types, utils, viz
