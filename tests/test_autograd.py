@@ -10,9 +10,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from oracle import assert_same_error, assert_same_tensor, compare, device_fixture  # noqa: F401 (a fixture)
 
 import minitensor as mt
+from tests.oracle import assert_same_error, assert_same_tensor, compare, device_fixture  # noqa: F401 (a fixture)
 
 ADDRESS = re.compile(r"0x[0-9a-f]+")
 

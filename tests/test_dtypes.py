@@ -5,9 +5,9 @@ import itertools
 import numpy as np
 import pytest
 import torch
-from oracle import compare, dtype_name
 
 import minitensor as mt
+from tests.oracle import compare, dtype_name
 
 NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 KINDS = ["dims", "0-d"]

@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from oracle import assert_same_error
 
 import minitensor as mt
+from tests.oracle import assert_same_error
 from tests.oracle import gpu as oracle_gpu
 
 # The mistakes students make most with the tensor core, written once for both libraries:

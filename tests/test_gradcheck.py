@@ -5,10 +5,10 @@ import sys
 import numpy as np
 import pytest
 import torch
-from oracle import device_fixture  # noqa: F401 (a fixture)
 
 import minitensor as mt
 from minitensor.autograd.gradcheck import GradcheckError, gradcheck
+from tests.oracle import device_fixture  # noqa: F401 (a fixture)
 
 
 def _inputs(lib, device="cpu"):

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 import torch
-from oracle import assert_same_error, compare, device_fixture  # noqa: F401 (a fixture)
 
 import minitensor as mt
+from tests.oracle import assert_same_error, compare, device_fixture  # noqa: F401 (a fixture)
 
 X = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.5]], dtype=np.float32)
 Y = np.array([2.0, -1.0, 0.5], dtype=np.float32)

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from oracle import compare, device_fixture  # noqa: F401 (a fixture)
 
 import minitensor as mt
 from minitensor.autograd.gradcheck import gradcheck
+from tests.oracle import compare, device_fixture  # noqa: F401 (a fixture)
 
 SHAPES = [
     ((3,), (3,)),  # dot

@@ -9,10 +9,10 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from oracle import compare, device_fixture  # noqa: F401 (a fixture)
 
 import minitensor as mt
 from minitensor.autograd.gradcheck import gradcheck
+from tests.oracle import compare, device_fixture  # noqa: F401 (a fixture)
 
 RNG = np.random.default_rng(1)
 A = RNG.standard_normal((3, 4)).astype(np.float32)

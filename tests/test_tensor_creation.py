@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from oracle import assert_same_error, dtype_name, host
 
 import minitensor as mt
+from tests.oracle import assert_same_error, dtype_name, host
 
 # Each case is evaluated with L = torch and L = minitensor; the results must agree
 # in value, dtype and shape, or raise the same error.

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 import torch.utils.data as tdata
-from oracle import assert_same_tensor, device_fixture, dtype_name, torch_message  # noqa: F401
 
 import minitensor as mt
 from minitensor import nn, optim
@@ -20,6 +19,7 @@ from minitensor.utils.data import (
     default_collate,
     random_split,
 )
+from tests.oracle import assert_same_tensor, device_fixture, dtype_name, torch_message  # noqa: F401
 
 
 def assert_same_batch(ours, theirs):
