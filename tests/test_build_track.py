@@ -174,65 +174,33 @@ def test_pow_mistakes_are_named(capsys, local, named):
     assert verdict is False and named in text
 
 
-def _recursive_backward(self):
-    order, visited = [], set()
+def _backward(*, remember_visited=True, reverse=True, seed=True):
+    """A recursive backward() (micrograd's), or one with a typical slip switched on."""
 
-    def visit(node):
-        if node not in visited:
+    def backward(self):
+        order, visited = [], set()
+
+        def visit(node):
+            if remember_visited and node in visited:
+                return
             visited.add(node)
             for child in node._prev:
                 visit(child)
             order.append(node)
 
-    visit(self)
-    self.grad = 1.0
-    for node in reversed(order):
-        node._backward()
+        visit(self)
+        if seed:
+            self.grad = 1.0
+        for node in reversed(order) if reverse else order:
+            node._backward()
+
+    return backward
 
 
-def _unreversed_backward(self):
-    order, visited = [], set()
-
-    def visit(node):
-        if node not in visited:
-            visited.add(node)
-            for child in node._prev:
-                visit(child)
-            order.append(node)
-
-    visit(self)
-    self.grad = 1.0
-    for node in order:  # inputs first: their gradients are not complete yet
-        node._backward()
-
-
-def _unvisited_backward(self):
-    order = []
-
-    def visit(node):
-        for child in node._prev:
-            visit(child)
-        order.append(node)  # a node reached twice is appended twice
-
-    visit(self)
-    self.grad = 1.0
-    for node in reversed(order):
-        node._backward()
-
-
-def _unseeded_backward(self):
-    order, visited = [], set()
-
-    def visit(node):
-        if node not in visited:
-            visited.add(node)
-            for child in node._prev:
-                visit(child)
-            order.append(node)
-
-    visit(self)
-    for node in reversed(order):
-        node._backward()
+_recursive_backward = _backward()
+_unreversed_backward = _backward(reverse=False)  # inputs first: their grads are incomplete
+_unvisited_backward = _backward(remember_visited=False)  # a node reached twice runs twice
+_unseeded_backward = _backward(seed=False)  # no d(out)/d(out) = 1
 
 
 @pytest.mark.parametrize(
