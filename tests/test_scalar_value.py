@@ -1,8 +1,10 @@
 """The scalar engine: every operation's value and gradient against central
 finite differences and against PyTorch in float64, plus the engine's rules
-(reuse, accumulation, depth) and bad input."""
+(reuse, accumulation, depth), `Value.backward` against the shared engine, and
+bad input."""
 
 import math
+import random
 import weakref
 
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 import minitensor as mt
 from minitensor import Value
+from minitensor.autograd.engine import run_backward, topological_order
 
 # Each case: a function of Values, the same function in torch, and valid inputs.
 UNARY = {
@@ -193,6 +196,123 @@ def test_a_graph_is_freed_without_the_cycle_collector():
         assert probe() is None
     finally:
         gc.enable()
+
+
+# --- Value.backward is the engine's algorithm written out for Values: same gradients -------
+
+
+def random_graph(rng: random.Random, size: int) -> Value:
+    """A random graph of ``size`` operations on 3 inputs and a few constants.
+
+    Every operation picks its operands among *all* earlier nodes, so nodes are
+    reused by many others, sometimes twice by the same one (``a * a``), and some
+    nodes lead nowhere near the output. tanh and sigmoid keep the numbers tame.
+    """
+    nodes = [Value(rng.uniform(-2, 2), label=f"x{i}") for i in range(3)]
+    ops = ["add", "mul", "sub", "div", "pow", "same", "exp", "tanh", "sigmoid", "relu"]
+    for _ in range(size):
+        a, b = rng.choice(nodes), rng.choice(nodes)
+        op = rng.choice(ops)
+        if op == "add":
+            out = a + b
+        elif op == "mul":
+            out = a * (b if rng.random() < 0.8 else rng.uniform(-1, 1))  # or a constant
+        elif op == "sub":
+            out = a - b
+        elif op == "div":
+            out = a / (b.sigmoid() + 0.5)
+        elif op == "pow":
+            t = a.tanh()
+            out = t ** (-1 if abs(t.data) > 0.1 else 3)
+        elif op == "same":
+            out = a * a if rng.random() < 0.5 else a + a
+        elif op == "exp":
+            out = a.tanh().exp()
+        else:  # tanh, sigmoid, relu
+            out = getattr(a, op)()
+        nodes.append(out.tanh() if abs(out.data) > 10 else out)
+    return nodes[-1] + nodes[-2] * nodes[len(nodes) // 2]
+
+
+def gradients(out: Value) -> list[str]:
+    """Every node's ``.grad``, exactly (``float.hex`` tells -0.0 from 0.0)."""
+    return [node.grad.hex() for node in topological_order([out])]
+
+
+def set_gradients(out: Value, grads) -> None:
+    for node, grad in zip(topological_order([out]), grads):
+        node.grad = grad
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_backward_gives_the_engines_gradients_bit_for_bit(seed):
+    rng = random.Random(seed)
+    out = random_graph(rng, size=rng.choice([1, 5, 40, 300]))
+    start = [rng.choice([0.0, -0.0, rng.uniform(-1, 1)]) for _ in topological_order([out])]
+
+    # Starting from the same .grad everywhere (not only zeros: gradients
+    # accumulate), two passes of each must leave the same numbers behind.
+    set_gradients(out, start)
+    run_backward([out], [1.0])  # the shared engine, Step by Step
+    engine_once = gradients(out)
+    run_backward([out], [1.0])
+    engine_twice = gradients(out)
+
+    set_gradients(out, start)
+    out.backward()  # Value's own loop
+    assert gradients(out) == engine_once
+    out.backward()
+    assert gradients(out) == engine_twice
+
+
+def test_backward_matches_the_engine_on_a_trained_mlp_graph():
+    mt.manual_seed(5)
+    model = mt.scalar.MLP(3, [8, 8, 1])
+    loss = sum((model([x, -x, 2 * x]) - x) ** 2 for x in (0.5, -1.0, 1.5))
+    loss.backward()
+    by_value = gradients(loss)
+    loss.zero_grad()
+    run_backward([loss], [1.0])
+    assert gradients(loss) == by_value
+
+
+def test_a_value_is_its_own_node_with_plain_attributes():
+    a, b = Value(2.0, label="a"), Value(-3.0)
+    c = a * b
+    assert (c.parents, c.local_grads, c.op, c.label) == ((a, b), (-3.0, 2.0), "*", "")
+    assert (a.parents, a.local_grads, a.op, a.label) == ((), (), "", "a")
+    assert c.hooks == () and a.hooks == ()  # no hooks: the engine skips run_hooks
+    assert (c.is_leaf, a.is_leaf, c.variable, c.saved) == (False, True, c, (-3.0, 2.0))
+    assert c.chain_rule(10.0) == [-30.0, 20.0]
+    with pytest.raises(AttributeError):  # __slots__: no room for stray attributes
+        a.gradient = 1.0  # type: ignore[attr-defined]
+
+
+def test_backward_records_nothing_and_leaves_no_cycles():
+    """The fast path keeps nothing: after backward the graph is still freed at once."""
+    import gc
+
+    gc.disable()
+    try:
+        x = Value(0.5)
+        out = x
+        for _ in range(100):
+            out = (out * x).tanh() + x
+        probe = weakref.ref(out.parents[0])
+        out.backward()
+        out.backward()
+        del out
+        assert probe() is None
+    finally:
+        gc.enable()
+
+
+def test_ints_bools_and_numpy_scalars_become_python_floats():
+    import numpy as np
+
+    for number in (3, True, np.float32(0.5), np.float64(-1.25), np.int64(7), 2.5):
+        v = Value(number)
+        assert type(v.data) is float and v.data == float(number)
 
 
 @st.composite

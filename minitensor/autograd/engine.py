@@ -12,9 +12,15 @@ The engine is written once, as a generator of `Step`s::
     for step in backward_steps([loss], [1.0]):
         print(step.node, step.grad_output, step.grad_inputs)
 
-`backward()` simply runs the generator to the end; the step-through widget
-(`minitensor.viz.Stepper`) runs it one click at a time, so the widget shows
-the real engine at work, not a simulation of it.
+``Tensor.backward()`` simply runs the generator to the end; the step-through
+widget (`minitensor.viz.Stepper`) runs it one click at a time, so the widget
+shows the real engine at work, not a simulation of it.
+
+``Value.backward()`` runs the same algorithm written out for Values alone, in
+a dozen lines (`minitensor.scalar.value`): a Value has no hooks and nothing to
+free, and a training step on Values builds tens of thousands of nodes, so
+recording a `Step` for each would cost more than the arithmetic itself. Its
+tests check that it gives the same gradients as the generator, bit for bit.
 
 The node protocol
 -----------------

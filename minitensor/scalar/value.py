@@ -2,16 +2,17 @@
 
 Every arithmetic operation on Values returns a new Value that records
 
-* its inputs (``_prev``, in order: ``a * a`` has the input ``a`` twice), and
+* its inputs (``parents``, in order: ``a * a`` has the input ``a`` twice), and
 * the *local derivative* of the result with respect to each input
-  (``_local_grads``), worked out right away in the forward pass, when
+  (``local_grads``), worked out right away in the forward pass, when
   every number it needs is at hand.
 
 That is all backpropagation needs. The chain rule says a node's
-contribution to input ``i`` is ``grad_output * local_grads[i]``; the shared
-engine (`minitensor.autograd.engine`) visits the nodes in reverse
-topological order, sums the contributions that reach each node and stores
-the result in ``.grad``.
+contribution to input ``i`` is ``grad_output * local_grads[i]``;
+`Value.backward` visits the nodes in reverse topological order, sums the
+contributions that reach each node and stores the result in ``.grad``. (It
+is the algorithm of the shared engine, `minitensor.autograd.engine`, in a
+dozen lines; the engine's step-by-step form drives the stepper widget.)
 
 Why store numbers rather than closures? micrograd stores a ``_backward``
 closure on each result, and the closure refers to the result itself: a
@@ -33,10 +34,11 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import cast
 
 import numpy as np
 
-from minitensor.autograd.engine import backward_steps, run_backward, topological_order
+from minitensor.autograd.engine import backward_steps, topological_order
 
 
 def _as_value(x) -> Value:
@@ -55,26 +57,33 @@ class Value:
         data: the number, as a Python float.
         grad: d(output)/d(this node) after ``output.backward()``; 0.0 before.
         label: the name given, or ``""``.
+        parents: the Values this one was computed from, in order (``()`` for an input).
+        local_grads: d(self)/d(parent) for each parent, in the same order.
+        op: the operation that made this Value (``""`` for an input).
     """
 
     # __slots__ keeps each node small (no per-instance __dict__), which
     # matters when a training step builds a hundred thousand of them.
-    __slots__ = ("__weakref__", "_local_grads", "_op", "_prev", "data", "grad", "label")
+    __slots__ = ("__weakref__", "data", "grad", "label", "local_grads", "op", "parents")
 
     def __init__(self, data, label: str = "", _prev=(), _local_grads=(), _op: str = ""):
-        # The operations below always pass a float: test for that first, as
-        # the general isinstance(data, Real) check is slow (Real is an ABC).
-        if type(data) is not float and not isinstance(data, Real):
-            raise TypeError(
-                f"Value(data) needs a real number (int, float or bool), "
-                f"got {type(data).__name__}: {data!r}"
-            )
-        self.data = float(data)
+        # _prev, _local_grads and _op are what the operations below record (an
+        # input has none), kept as .parents, .local_grads and .op.
+        # The operations always pass a float, so test for that first: the
+        # general isinstance(data, Real) check is slow (Real is an abstract class).
+        if type(data) is not float:
+            if not isinstance(data, Real):
+                raise TypeError(
+                    f"Value(data) needs a real number (int, float or bool), "
+                    f"got {type(data).__name__}: {data!r}"
+                )
+            data = float(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
-        self._prev = _prev
-        self._local_grads = _local_grads
-        self._op = _op
+        self.parents = _prev
+        self.local_grads = _local_grads
+        self.op = _op
 
     def __repr__(self) -> str:
         return f"Value(data={self.data:.4f}, grad={self.grad:.4f})"
@@ -155,14 +164,10 @@ class Value:
         return Value(math.log(self.data), _prev=(self,), _local_grads=(1.0 / self.data,), _op="log")
 
     def relu(self) -> Value:
-        positive = self.data > 0
         # d relu(x)/dx = 1 where x > 0, else 0 (PyTorch's choice at x == 0, too)
-        return Value(
-            self.data if positive else 0.0,
-            _prev=(self,),
-            _local_grads=(1.0 if positive else 0.0,),
-            _op="relu",
-        )
+        if self.data > 0:
+            return Value(self.data, _prev=(self,), _local_grads=(1.0,), _op="relu")
+        return Value(0.0, _prev=(self,), _local_grads=(0.0,), _op="relu")
 
     def sigmoid(self) -> Value:
         x = self.data
@@ -201,13 +206,9 @@ class Value:
 
     # ------------------------------------------------------------------
     # The node protocol (minitensor.autograd.protocol.Node): a Value is
-    # its own graph node. First what the engine uses, ...
+    # its own graph node. ``parents``, ``local_grads``, ``op`` and ``label``
+    # are the attributes set above; first what else the engine uses, ...
     # ------------------------------------------------------------------
-
-    @property
-    def parents(self) -> tuple:
-        """The inputs this Value was computed from, in order."""
-        return self._prev
 
     # No gradient hooks on Values: the engine tests this and skips run_hooks.
     hooks = ()
@@ -218,7 +219,7 @@ class Value:
 
     def chain_rule(self, grad_output: float, create_graph: bool = False) -> list:
         """What this node sends to each input: upstream gradient x local derivative."""
-        return [grad_output * local for local in self._local_grads]
+        return [grad_output * local for local in self.local_grads]
 
     def accumulate(self, grad: float) -> None:
         """Add this backward pass's gradient to ``.grad`` (every Value keeps one)."""
@@ -230,16 +231,9 @@ class Value:
     # ... then what pictures and the stepper read.
 
     @property
-    def op(self) -> str:
-        """The operation that made this Value ("" for an input)."""
-        return self._op
-
-    # (``label`` is the name given to the constructor.)
-
-    @property
     def is_leaf(self) -> bool:
         """True for an input: a Value no operation made."""
-        return not self._prev
+        return not self.parents
 
     @property
     def variable(self) -> Value:
@@ -247,14 +241,9 @@ class Value:
         return self
 
     @property
-    def local_grads(self) -> tuple:
-        """d(self)/d(input) for each input, in the order of ``parents``."""
-        return self._local_grads
-
-    @property
     def saved(self) -> tuple:
         """What backward needs: the local derivatives (never freed: they are just numbers)."""
-        return self._local_grads
+        return self.local_grads
 
     def grad_holders(self) -> list[Value]:
         """The Value itself: ``accumulate`` adds to its own ``.grad``."""
@@ -272,8 +261,24 @@ class Value:
         The seed d(self)/d(self) is 1. Gradients *accumulate*, as in PyTorch:
         calling ``backward()`` twice adds the same gradients twice. Call
         ``zero_grad()`` (or set ``.grad = 0.0``) between passes to start over.
+
+        This is the engine's algorithm (`minitensor.autograd.engine.backward_steps`)
+        with only what a Value needs: no hooks, nothing to free, no `Step`
+        records. ``tests/test_scalar_value.py`` checks that both give the same
+        gradients, bit for bit.
         """
-        run_backward([self], [1.0])
+        # Each node comes after every node that uses it. (Every node of a Value's
+        # graph is a Value: the cast says so to the type checker, and costs nothing.)
+        order = cast("list[Value]", topological_order([self]))
+        grads = {self: 1.0}  # node -> sum of the gradients it has received so far
+        for node in order:
+            grad = grads.pop(node)  # complete: every user has sent its share
+            node.grad += grad
+            for parent, local in zip(node.parents, node.local_grads):
+                if parent in grads:  # several paths lead here: their shares add up
+                    grads[parent] += grad * local
+                else:
+                    grads[parent] = grad * local
 
     def backward_steps(self):
         """The backward pass as a generator of `Step`s, one per node (for the stepper)."""
