@@ -20,8 +20,16 @@ MODULES = [
 ]  # bench_gpu: "no GPU" without one
 
 GOALS = {
-    "scalar_speedup_vs_micrograd": ("minitensor.scalar speed-up over micrograd", ">= 5"),
-    "per_op_vs_torch": ("per-op time / PyTorch's (2x2 tensors)", "< 1.0"),
+    "scalar_speedup_vs_micrograd": ("minitensor.scalar speed-up over micrograd", ">= 8"),
+    "scalar_per_node_vs_micrograd_collector_off": (
+        "scalar per-node speed (collector on) / micrograd's (off)",
+        "> 1",
+    ),
+    "scalar_collector_off_speedup_vs_micrograd": (
+        "scalar speed-up over micrograd, both collectors off",
+        "-",
+    ),
+    "per_op_vs_torch": ("per-op time / PyTorch's (2x2 tensors)", "<= 2.0"),
     "mlp_vs_numpy": ("1024-wide MLP step / hand-written NumPy", "<= 1.10"),
     "digits_epoch_notebook_vs_torch": ("digits epoch (notebook 07's) / PyTorch's", "<= 1.5"),
     "digits_epoch_adam_vs_torch": ("digits epoch (64-128-10, Adam) / PyTorch's", "<= 1.5"),
