@@ -1,4 +1,6 @@
-"""More operations against PyTorch: checks, cumsum, sort/topk, rounding, log1p, creation helpers.
+"""The operations kept for PyTorch completeness (minitensor/ops/more/) against PyTorch.
+
+Checks, cumsum, sort/topk, rounding, log1p, creation helpers, and the like.
 
 Every case runs on the CPU and on the GPU stand-in (the ``device`` fixture);
 ``compare`` checks values, dtypes, grad_fn names, gradients and errors.
