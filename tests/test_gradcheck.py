@@ -102,3 +102,13 @@ def test_bad_inputs_like_torch():
         gradcheck(lambda a: a * 2, (mt.ones(2, requires_grad=True),), eps=1e-2, atol=1e-2)
     single = mt.tensor([1.0], dtype=mt.float64, requires_grad=True)
     assert gradcheck(lambda a: a.sin(), single)  # one tensor, not a tuple
+
+
+def test_an_input_without_elements_has_an_empty_jacobian():
+    """cat([x, empty]): the empty input's Jacobian has no rows, and gradcheck passes, as torch's."""
+    args = [((2, 3), (0, 3)), ((2, 3), (0,))]
+    for shapes in args:
+        ours = [mt.ones(*s, dtype=mt.float64, requires_grad=True) for s in shapes]
+        theirs = [torch.ones(*s, dtype=torch.float64, requires_grad=True) for s in shapes]
+        assert mt.autograd.gradcheck(lambda a, b: mt.cat([a, b]), ours)
+        assert torch.autograd.gradcheck(lambda a, b: torch.cat([a, b]), theirs)

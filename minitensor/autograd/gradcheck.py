@@ -140,7 +140,11 @@ def _numerical_jacobian(func, inputs, in_index, out_index, eps) -> np.ndarray:
             with no_grad():
                 slopes.append(_host(_as_outputs(func(*args))[out_index]).reshape(-1))
         columns.append((slopes[0] - slopes[1]) / (2 * eps))
-    return np.stack(columns) if columns else np.zeros((0, 0))
+    if not columns:  # an input with no elements: a Jacobian with no rows
+        with no_grad():
+            out = _as_outputs(func(*inputs))[out_index]
+        return np.zeros((0, out.numel()))
+    return np.stack(columns)
 
 
 def _from_host(array: np.ndarray, like):
