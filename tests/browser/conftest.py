@@ -91,22 +91,29 @@ class LabSession:
 
 
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory) -> Iterator[LabSession]:
+def browser() -> Iterator[Browser]:
+    """One Chromium for the whole run: Playwright's sync API allows one per process."""
     chromium = require_program("chromium", "apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, browser: Browser) -> Iterator[LabSession]:
     shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)  # this run's failures only
     work = tmp_path_factory.mktemp("jupyterlab")
     served = work / "root"
     served.mkdir()
     server = LabServer(served, work / "state")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, chromium)
-        try:
-            server.start()
-            session = LabSession(server, browser, served)
-            yield session
-        finally:
-            server.stop()
-            browser.close()
+    try:
+        server.start()
+        yield LabSession(server, browser, served)
+    finally:
+        server.stop()
 
 
 @pytest.fixture

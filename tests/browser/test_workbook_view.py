@@ -20,12 +20,10 @@ import shutil
 
 import nbformat
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.browser import lab_notebook
-from tests.browser.lab_server import ROOT, SCREENSHOTS, LabServer, launch_chromium
+from tests.browser.lab_server import ROOT, SCREENSHOTS, LabServer
 from tests.browser.test_lab import NOTEBOOKS, ids
-from tests.helpers import require_program
 
 WINDOW = {"width": 1400, "height": 1800}
 MIN_TEXT_PX = 9
@@ -204,36 +202,34 @@ def test_stepper_quiz_in_lab(lab, lab_page):
     root.screenshot(path=str(SCREENSHOTS / "stepper_quiz.png"))
 
 
-def news_popup_shown(tmp_path, app_settings) -> bool:
+def news_popup_shown(browser, tmp_path, app_settings) -> bool:
     """Start a Lab with no user settings (a student's first start); is the pop-up there?"""
-    chromium = require_program("chromium", "apt-get install chromium")
     served = tmp_path / "root"
     served.mkdir(exist_ok=True)
     server = LabServer(served, tmp_path / "state", user_settings={}, app_settings=app_settings)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, chromium)
+    context = browser.new_context(viewport=WINDOW)
+    try:
+        server.start()
+        page = context.new_page()
+        lab_notebook.start_lab(page, server.url("lab?reset"), 60_000)
         try:
-            server.start()
-            page = browser.new_context(viewport=WINDOW).new_page()
-            lab_notebook.start_lab(page, server.url("lab?reset"), 60_000)
-            try:
-                page.get_by_text(NEWS).first.wait_for(timeout=15_000)
-            except Exception:
-                return False
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "news_popup_without_settings.png"))
-            return True
-        finally:
-            server.stop()
-            browser.close()
+            page.get_by_text(NEWS).first.wait_for(timeout=15_000)
+        except Exception:
+            return False
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "news_popup_without_settings.png"))
+        return True
+    finally:
+        context.close()
+        server.stop()
 
 
-def test_no_news_popup_with_the_projects_settings(tmp_path):
+def test_no_news_popup_with_the_projects_settings(browser, tmp_path):
     installed = tmp_path / "with" / "settings"  # as postBuild and `make lab` install it
     installed.mkdir(parents=True)
     shutil.copyfile(ROOT / "lab-settings" / "overrides.json", installed / "overrides.json")
-    assert not news_popup_shown(tmp_path / "with", installed)
+    assert not news_popup_shown(browser, tmp_path / "with", installed)
     # Without the project's settings the pop-up does come (so the test can see it).
     empty = tmp_path / "without" / "settings"
     empty.mkdir(parents=True)
-    assert news_popup_shown(tmp_path / "without", empty)
+    assert news_popup_shown(browser, tmp_path / "without", empty)
