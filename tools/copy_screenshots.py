@@ -3,7 +3,8 @@
 The browser tests (tests/browser/test_lab.py) take the pictures in a real
 JupyterLab, so the README always shows the widget as it really looks:
 test-artifacts/screenshots/stepper.png (notebook 01's stepper half-way through
-its backward pass) and graph.png (notebook 01's graph after backward). Run
+its backward pass), stepper_quiz.png (the stepper as a quiz, after a wrong and
+a right prediction) and graph.png (notebook 01's graph after backward). Run
 ``make test`` (or ``python -m pytest tests/browser``) first.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 IMAGES = ROOT / "images"
-PICTURES = ("stepper.png", "graph.png")
+PICTURES = ("stepper.png", "stepper_quiz.png", "graph.png")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

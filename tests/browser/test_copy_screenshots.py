@@ -11,7 +11,7 @@ def test_copy_screenshots_copies_both_pictures(tmp_path):
     for name in PICTURES:
         (source / name).write_bytes(PNG_SIGNATURE + name.encode())
     copies = copy_screenshots(source, target)
-    assert sorted(p.name for p in copies) == ["graph.png", "stepper.png"]
+    assert sorted(p.name for p in copies) == ["graph.png", "stepper.png", "stepper_quiz.png"]
     for name in PICTURES:
         assert (target / name).read_bytes() == PNG_SIGNATURE + name.encode()
 
@@ -20,7 +20,7 @@ def test_copy_screenshots_copies_nothing_when_one_is_missing(tmp_path):
     source, target = tmp_path / "screenshots", tmp_path / "images"
     source.mkdir()
     (source / "graph.png").write_bytes(PNG_SIGNATURE)
-    with pytest.raises(FileNotFoundError, match=r"no stepper\.png in .*run the browser tests"):
+    with pytest.raises(FileNotFoundError, match=r"no stepper\.png, stepper_quiz\.png in .*run the browser tests"):
         copy_screenshots(source, target)
     assert not target.exists()
 
