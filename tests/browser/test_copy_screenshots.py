@@ -20,7 +20,8 @@ def test_copy_screenshots_copies_nothing_when_one_is_missing(tmp_path):
     source, target = tmp_path / "screenshots", tmp_path / "images"
     source.mkdir()
     (source / "graph.png").write_bytes(PNG_SIGNATURE)
-    with pytest.raises(FileNotFoundError, match=r"no stepper\.png, stepper_quiz\.png in .*run the browser tests"):
+    missing = r"no stepper\.png, stepper_quiz\.png in .*run the browser tests"
+    with pytest.raises(FileNotFoundError, match=missing):
         copy_screenshots(source, target)
     assert not target.exists()
 
