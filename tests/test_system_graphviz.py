@@ -35,3 +35,12 @@ def test_png_export_with_system_dot(tmp_path):
     o, _ = e1_values()
     png = viz.draw(o).export(tmp_path / "g.png").read_bytes()
     assert png.startswith(b"\x89PNG")
+
+
+def test_the_direction_of_a_picture_does_not_depend_on_the_renderer():
+    """Direction is chosen from the bundled Graphviz's sizes, so dot draws the same layout."""
+    o, _ = e1_values()
+    by_dot = viz.draw(o, renderer="dot").source
+    bundled = viz.draw(o, renderer="wasi").source
+    assert "rankdir=" in by_dot
+    assert by_dot == bundled

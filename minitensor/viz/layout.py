@@ -52,12 +52,15 @@ def narrower(left_to_right, top_to_bottom):
 
     Args:
         left_to_right, top_to_bottom: functions returning the `Drawing` in each direction.
+
+    The sizes compared are those of the bundled Graphviz (`Drawing.bundled_svg`), so
+    the choice is the same on every machine, with or without a system ``dot``.
     """
     wide = left_to_right()
-    if shrink(wide.svg()) >= SHRINK_OK:
+    if shrink(wide.bundled_svg()) >= SHRINK_OK:
         return wide
     tall = top_to_bottom()
-    return tall if shrink(tall.svg()) > shrink(wide.svg()) else wide
+    return tall if shrink(tall.bundled_svg()) > shrink(wide.bundled_svg()) else wide
 
 
 def fit_to_column(svg: str) -> str:

