@@ -137,8 +137,10 @@ GRAPHS = [
     "from minitensor import Value, viz",
     # A long chain: 25 tanh in a row.
     "y = Value(0.5, label='x')\nfor _ in range(25):\n    y = y.tanh()\ny.backward()\nviz.draw(y)",
-    # A wide graph: 10 inputs summed (13 or more side by side would scroll, at 10 px text).
-    "xs = [Value(float(i), label=f'x{i}') for i in range(10)]\n"
+    # A wide graph: 8 inputs summed. About 10 or more side by side (fewer with a system
+    # dot, whose boxes are wider) would scroll sideways rather than shrink their text
+    # below 10 px, by design; 8 fit the column with either renderer.
+    "xs = [Value(float(i), label=f'x{i}') for i in range(8)]\n"
     "s = sum((x * x for x in xs), Value(0.0, label='zero'))\ns.backward()\nviz.draw(s)",
     # The tanh neuron of notebook 01, and its stepper.
     "x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')\n"
