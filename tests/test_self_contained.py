@@ -85,7 +85,7 @@ def test_the_check_finds_an_escape():
     try:
         inside.write_text(
             "from pathlib import Path\n"
-            "A = Path(__file__).resolve().parents[2] / 'shared'\n"
+            "A = Path(__file__).resolve().parents[2] / 'outside'\n"
             "B = Path(__file__).parent.parent.parent\n"
             "C = open('../x')\n"
             "D = Path(__file__).resolve().parents[1] / 'notebooks'\n"
