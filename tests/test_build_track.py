@@ -20,6 +20,8 @@ sys.path.insert(0, str(NOTEBOOKS))
 
 from exercises import check  # noqa: E402
 
+from tests.notebook_code import defined_in_notebook  # noqa: E402
+
 
 def _solutions(name):
     path = NOTEBOOKS / "solutions" / f"{name}.py"
@@ -348,13 +350,7 @@ def test_a_transposed_gradient_of_square_matrices_is_caught(capsys):
 
 def _notebook_tensor_class(**functions):
     """The Tensor class exactly as notebook 21 defines it, running the given functions."""
-    from tools.build_notebooks import SOURCES, parse_source
-
-    cells = parse_source((SOURCES / "21_build_tensor_backward.py").read_text())
-    (source,) = [c["source"] for c in cells if c["source"].startswith("class Tensor:")]
-    namespace = {"np": np, **functions}
-    exec(compile(source, "21_build_tensor_backward", "exec"), namespace)
-    return namespace["Tensor"]
+    return defined_in_notebook("21_build_tensor_backward", "Tensor", {"np": np, **functions})
 
 
 def test_the_notebooks_tensor_engine_runs_right_rules(capsys):

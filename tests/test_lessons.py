@@ -12,6 +12,7 @@ import torch
 
 import minitensor as mt
 import minitensor.nn.functional as F
+from tests.notebook_code import defined_in_notebook
 
 # --- notebook 01: slopes and finite differences -----------------------------------------
 
@@ -432,17 +433,7 @@ def test_11_newton_steps_match_torch():
 
 
 def test_11_a_sigmoid_function_matches_torch_and_gradcheck_catches_a_broken_one():
-    class MySigmoid(mt.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            out = 1 / (1 + mt.exp(-x))
-            ctx.save_for_backward(out)
-            return out
-
-        @staticmethod
-        def backward(ctx, grad_output):
-            (out,) = ctx.saved_tensors
-            return grad_output * out * (1 - out)
+    MySigmoid = defined_in_notebook("11_higher_order_and_custom_ops", "MySigmoid", {"mt": mt})
 
     class Broken(MySigmoid):
         @staticmethod
