@@ -288,6 +288,29 @@ def test_a_value_is_its_own_node_with_plain_attributes():
         a.gradient = 1.0  # type: ignore[attr-defined]
 
 
+def test_each_node_is_one_object_for_the_cycle_collector():
+    """A node keeps its inputs in fields, not in a tuple the collector also tracks."""
+    import gc
+
+    x = Value(0.5)
+    gc.collect()
+    before = len(gc.get_objects())
+    out = x
+    for _ in range(1000):
+        out = (out * x).tanh()  # two nodes, both with inputs
+    made = len(gc.get_objects()) - before
+    assert 2000 <= made < 2100, f"{made} tracked objects for 2,000 nodes"
+    tanh = out
+    assert (tanh.first, tanh.second, tanh.parents) == (tanh.parents[0], None, (tanh.first,))
+    assert tanh.first.first is tanh.first.parents[0] and tanh.first.second is x
+
+
+def test_a_value_has_at_most_two_inputs():
+    a = Value(1.0)
+    with pytest.raises(ValueError, match="at most two inputs, got 3"):
+        Value(3.0, _prev=(a, a, a), _local_grads=(1.0, 1.0, 1.0), _op="sum3")
+
+
 def test_backward_records_nothing_and_leaves_no_cycles():
     """The fast path keeps nothing: after backward the graph is still freed at once."""
     import gc

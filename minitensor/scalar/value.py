@@ -22,6 +22,14 @@ costs most of micrograd's training time. Here a node refers only to its
 inputs, the graph is a DAG of plain references, and it is freed the moment
 the last reference to the output goes away.
 
+Why two fields, ``first`` and ``second``, rather than a tuple of parents?
+Every operation here has one input or two, and a tuple would be a second
+object per node for the cycle collector to track. It still runs now and
+then (Python cannot know the graph has no cycles), and each of its full
+passes walks every object alive: one object per node instead of two halves
+both how often those passes come and how long each takes.
+``parents`` and ``local_grads`` give the same information as tuples.
+
     >>> a = Value(2.0, label="a")
     >>> b = Value(-3.0, label="b")
     >>> c = a * b + a
@@ -57,18 +65,25 @@ class Value:
         data: the number, as a Python float.
         grad: d(output)/d(this node) after ``output.backward()``; 0.0 before.
         label: the name given, or ``""``.
-        parents: the Values this one was computed from, in order (``()`` for an input).
+        first, second: the inputs this Value was computed from (``second`` is None
+            for one input, as in ``tanh``; both are None for an input of the graph).
+        d_first, d_second: the local derivatives d(self)/d(first) and d(self)/d(second).
+        parents: ``(first, second)``, ``(first,)`` or ``()``: the inputs, in order.
         local_grads: d(self)/d(parent) for each parent, in the same order.
         op: the operation that made this Value (``""`` for an input).
     """
 
     # __slots__ keeps each node small (no per-instance __dict__), which
     # matters when a training step builds a hundred thousand of them.
-    __slots__ = ("__weakref__", "data", "grad", "label", "local_grads", "op", "parents")
+    __slots__ = (
+        *("__weakref__", "data", "grad", "label", "op"),
+        *("first", "second", "d_first", "d_second"),
+    )
 
     def __init__(self, data, label: str = "", _prev=(), _local_grads=(), _op: str = ""):
-        # _prev, _local_grads and _op are what the operations below record (an
-        # input has none), kept as .parents, .local_grads and .op.
+        # _prev, _local_grads and _op are what the operations below record: the
+        # inputs, d(result)/d(input) for each, and the operation's name (an input
+        # of the graph has none).
         # The operations always pass a float, so test for that first: the
         # general isinstance(data, Real) check is slow (Real is an abstract class).
         if type(data) is not float:
@@ -81,9 +96,33 @@ class Value:
         self.data = data
         self.grad = 0.0
         self.label = label
-        self.parents = _prev
-        self.local_grads = _local_grads
         self.op = _op
+        inputs = len(_prev)
+        if inputs == 2:
+            self.first, self.second = _prev
+            self.d_first, self.d_second = _local_grads
+        elif inputs == 1:
+            (self.first,), (self.d_first,) = _prev, _local_grads
+            self.second, self.d_second = None, 0.0
+        elif inputs == 0:  # an input of the graph
+            self.first = self.second = None
+            self.d_first = self.d_second = 0.0
+        else:
+            raise ValueError(f"a Value is made from at most two inputs, got {inputs}")
+
+    @property
+    def parents(self) -> tuple:
+        """The inputs this Value was computed from, in order (``()`` for an input)."""
+        if self.second is not None:
+            return (self.first, self.second)
+        return () if self.first is None else (self.first,)
+
+    @property
+    def local_grads(self) -> tuple:
+        """d(self)/d(parent) for each of ``parents``, in the same order."""
+        if self.second is not None:
+            return (self.d_first, self.d_second)
+        return () if self.first is None else (self.d_first,)
 
     def __repr__(self) -> str:
         return f"Value(data={self.data:.4f}, grad={self.grad:.4f})"
@@ -233,7 +272,7 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for an input: a Value no operation made."""
-        return not self.parents
+        return self.first is None
 
     @property
     def variable(self) -> Value:
@@ -274,7 +313,9 @@ class Value:
         for node in order:
             grad = grads.pop(node)  # complete: every user has sent its share
             node.grad += grad
-            for parent, local in zip(node.parents, node.local_grads):
+            for parent, local in ((node.first, node.d_first), (node.second, node.d_second)):
+                if parent is None:  # no (more) inputs
+                    break
                 if parent in grads:  # several paths lead here: their shares add up
                     grads[parent] += grad * local
                 else:
