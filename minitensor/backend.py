@@ -14,76 +14,23 @@ that NumPy, CuPy, PyTorch and JAX agree on): NumPy and CuPy are used through
 (``concat``, ``permute_dims``, ``var(correction=...)``, ...). Code written
 this way runs unchanged on either device.
 
-Testing the GPU path without a GPU
-----------------------------------
-``use_standin_gpu()`` makes ``"cuda"`` mean a fake device of
-``array_api_strict``, the array API's reference implementation. Its arrays
-refuse NumPy functions and refuse to meet arrays of another device, so a
-stray ``np.something(gpu_array)`` or a forgotten transfer fails in the CPU
-test suite exactly where it would fail on a real GPU.
+Which library serves ``"cuda"`` (CuPy, or the test stand-in of
+``use_standin_gpu()``) is decided here; the libraries themselves are
+described in `minitensor.array_libraries`, and the `device` names in
+`minitensor.devices`.
 """
 
 from __future__ import annotations
 
-import builtins
-import functools
 import math
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
-import array_api_compat.numpy as _numpy_namespace
 import numpy as np
 
-_DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9]\d*|0))?")
+from minitensor.array_libraries import NUMPY, ArrayBackend, cupy_backend, standin_backend
+from minitensor.devices import CPU, device
 
-
-class device:
-    """Where a tensor's numbers live: ``device("cpu")``, ``device("cuda:0")``.
-
-    Accepts the same strings as PyTorch (``"cpu"``, ``"cuda"``, ``"cuda:1"``)
-    or a type and an index (``device("cuda", 0)``).
-    """
-
-    __slots__ = ("index", "type")
-
-    def __init__(self, type: str | device, index: int | None = None):
-        if isinstance(type, device):
-            self.type, self.index = type.type, type.index
-            return
-        if not isinstance(type, str):
-            raise TypeError(f"device() received an invalid combination of arguments: {type!r}")
-        match = _DEVICE_STRING.fullmatch(type)  # "cuda:0": a name and an optional index
-        if match is None or (index is not None and match[2] is not None):
-            raise RuntimeError(f"Invalid device string: '{type}'")
-        name = match[1]
-        if match[2] is not None:
-            index = builtins.int(match[2])
-        if name not in ("cpu", "cuda"):
-            raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + name
-            )
-        self.type, self.index = name, index
-
-    def __repr__(self) -> str:
-        if self.index is None:
-            return f"device(type='{self.type}')"
-        return f"device(type='{self.type}', index={self.index})"
-
-    def __str__(self) -> str:
-        return self.type if self.index is None else f"{self.type}:{self.index}"
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
-
-    def __hash__(self) -> int:
-        return hash((self.type, self.index))
-
-
-CPU = device("cpu")
+_gpu_backend: ArrayBackend | None = None  # made on first use of "cuda"
+_gpu_checked = False
 
 
 def as_device(value) -> device:
@@ -98,140 +45,10 @@ def as_device(value) -> device:
     return CPU
 
 
-@dataclass(frozen=True)
-class ArrayBackend:
-    """How to compute on one kind of device.
-
-    xp: the array namespace (``exp``, ``matmul``, ``sum``, ...).
-    from_host: NumPy array -> array on this device (a copy unless on the CPU).
-    to_host: array on this device -> NumPy array (shares memory on the CPU).
-    index_add: ``out[index] += values`` with repeated indices adding up
-        (not in the array API standard, so each library says how).
-    memory_info: ``() -> (free, total, allocated, reserved)`` bytes of the
-        device, for the out-of-memory message (see `minitensor.allocation`).
-    """
-
-    name: str
-    xp: Any
-    device: Any  # the library's own device object, for ``xp.asarray(..., device=...)``
-    from_host: Callable[[np.ndarray], Any]
-    to_host: Callable[[Any], np.ndarray]
-    index_add: Callable[[Any, Any, Any], None]
-    memory_info: Callable[[], tuple[int, int, int, int]] = lambda: (0, 0, 0, 0)
-
-
-NUMPY = ArrayBackend(
-    name="numpy",
-    xp=_numpy_namespace,
-    device="cpu",
-    from_host=lambda a: a,
-    to_host=lambda a: a,
-    index_add=np.add.at,
-)
-
-_gpu_backend: ArrayBackend | None = None  # made on first use of "cuda"
-_gpu_checked = False
-
-
-@functools.cache
-def _cupy_backend() -> ArrayBackend | None:
-    """CuPy, if it is installed and finds a GPU; otherwise None."""
-    try:
-        import array_api_compat.cupy as cupy_namespace
-        import cupy
-        import cupyx
-    except ImportError:
-        return None
-    try:
-        if not cupy.is_available():
-            return None
-    except Exception:  # a broken CUDA install says so here; treat it as no GPU
-        return None
-
-    def memory_info():
-        free, total = cupy.cuda.runtime.memGetInfo()
-        pool = cupy.get_default_memory_pool()  # CuPy's cache of GPU memory, as PyTorch's
-        return free, total, pool.used_bytes(), pool.total_bytes()
-
-    return ArrayBackend(
-        name="cupy",
-        xp=cupy_namespace,
-        device=None,  # CuPy's current device
-        from_host=cupy.asarray,
-        to_host=cupy.asnumpy,
-        index_add=_widened(cupyx.scatter_add, cupy_namespace),
-        memory_info=memory_info,
-    )
-
-
-# The dtypes CuPy's scatter_add (cupy.add.at) can add in.
-_SCATTER_ADD_DTYPES = ("int32", "int64", "float16", "float32", "float64", "uint32", "uint64")
-
-
-def _widened(scatter_add, xp):
-    """``index_add`` for every dtype, from a ``scatter_add`` that knows only some.
-
-    Small integers and bools are added in a 32-bit integer copy and cast
-    back: the same result (casting back wraps around as adding in the small
-    type would, and any nonzero count is True).
-    """
-    wider = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32",
-             "uint16": "uint32"}  # fmt: skip
-
-    def index_add(out, index, values):
-        name = str(out.dtype).rsplit(".", 1)[-1]  # "int8" (CuPy) or "array_api_strict.int8"
-        if name not in wider:
-            scatter_add(out, index, xp.astype(values, out.dtype))
-            return
-        wide = xp.astype(out, getattr(xp, wider[name]))
-        scatter_add(wide, index, xp.astype(values, wide.dtype))
-        out[...] = xp.astype(wide, out.dtype)
-
-    return index_add
-
-
-def _standin_backend() -> ArrayBackend:
-    """A fake GPU from array_api_strict (see the module docstring)."""
-    import array_api_strict as xs
-
-    gpu = xs.Device("device1")
-    host = xs.Device("CPU_DEVICE")
-
-    def scatter_add(out, index, values):
-        # array_api_strict has no scatter-add; do it on the host and copy back
-        # into `out` in place, as CuPy's scatter_add would on the device,
-        # refusing the dtypes CuPy refuses.
-        if str(out.dtype).rsplit(".", 1)[-1] not in _SCATTER_ADD_DTYPES:
-            raise TypeError(f"cupy.add.at only supports {', '.join(_SCATTER_ADD_DTYPES)}")
-        host_out = np.asarray(out.to_device(host))
-        np.add.at(host_out, _host_index(index), np.asarray(values.to_device(host)))
-        out[...] = xs.asarray(host_out, device=gpu)
-
-    def _host_index(index):
-        if isinstance(index, tuple):
-            return tuple(_host_index(i) for i in index)
-        if hasattr(index, "to_device"):
-            return np.asarray(index.to_device(host))
-        return index
-
-    return ArrayBackend(
-        name="array_api_strict",
-        xp=xs,
-        device=gpu,
-        from_host=lambda a: xs.asarray(a, device=gpu),
-        to_host=lambda a: np.asarray(a.to_device(host)),
-        index_add=_widened(scatter_add, xs),
-        memory_info=lambda: (_STANDIN_MEMORY, _STANDIN_MEMORY, 0, 0),
-    )
-
-
-_STANDIN_MEMORY = 80 * 2**30  # what the stand-in says it has (80 GiB, none of it used)
-
-
 def use_standin_gpu(enabled: bool = True) -> None:
     """Serve ``"cuda"`` from the array_api_strict stand-in (tests only)."""
     global _gpu_backend, _gpu_checked
-    _gpu_backend = _standin_backend() if enabled else None
+    _gpu_backend = standin_backend() if enabled else None
     _gpu_checked = enabled
     _numbers.clear()  # (arrays of the previous "cuda")
 
@@ -239,7 +56,7 @@ def use_standin_gpu(enabled: bool = True) -> None:
 def _gpu() -> ArrayBackend | None:
     global _gpu_backend, _gpu_checked
     if not _gpu_checked:
-        _gpu_backend, _gpu_checked = _cupy_backend(), True
+        _gpu_backend, _gpu_checked = cupy_backend(), True
     return _gpu_backend
 
 

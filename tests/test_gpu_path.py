@@ -13,7 +13,7 @@ import pytest
 import torch
 
 import minitensor as mt
-from minitensor import backend
+from minitensor import array_libraries
 from tests.oracle import device_fixture, gpu  # noqa: F401  (the "device" fixture)
 
 ALL_DTYPES = ["bool", "int8", "int16", "uint8", "int32", "int64", "float32", "float64"]
@@ -53,7 +53,7 @@ def test_the_standin_refuses_to_scatter_add_small_integers_as_cupy_does(monkeypa
 
     if on_real_gpu():
         pytest.skip("checks the stand-in (the test above runs on the real GPU)")
-    monkeypatch.setattr(backend, "_widened", lambda scatter_add, xp: scatter_add)
+    monkeypatch.setattr(array_libraries, "_widened", lambda scatter_add, xp: scatter_add)
     with gpu():  # (a fresh stand-in, built with the raw scatter-add)
         x = mt.zeros(3, dtype=mt.int8, device="cuda")
         with pytest.raises(TypeError, match=r"cupy\.add\.at only supports int32, int64, float16"):
