@@ -17,9 +17,10 @@ from __future__ import annotations
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function, is_tensor
 from minitensor.ops.operands import wrap, xp_of
-from minitensor.ops.reduce import check_one_dim, expand_back
+from minitensor.ops.reduction_rules import expand_back
 from minitensor.ops.selection import maximum, minimum, where
 from minitensor.ops.shape import normalize_dim
+from minitensor.ops.single_dim import check_one_dim
 
 # --------------------------------------------------------------------------
 # The (values, indices) result

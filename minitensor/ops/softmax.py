@@ -12,7 +12,7 @@ from __future__ import annotations
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.ops.operands import xp_of
-from minitensor.ops.reduce import expand_back, reduced_count, reduced_dims
+from minitensor.ops.reduction_rules import expand_back, reduced_count, reduced_dims
 from minitensor.ops.shape import normalize_dim
 from minitensor.ops.unary import exp
 

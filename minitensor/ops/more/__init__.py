@@ -9,6 +9,7 @@ operations), and adds no idea of its own:
 * ``index_plan`` (reading an index like ``x[0, 1:3, [2, 0], None]``) and
   ``index_put`` (``x[index] = value``);
 * ``new`` (``x.new_zeros()``, ``type_as``), ``norm``, ``variance`` (``var``, ``std``);
+* ``prod`` and ``truth_tests`` (``all``, ``any``): the reductions beside ``sum`` and ``mean``;
 * ``rounding`` (``floor``, ``round``), ``scan`` (``cumsum``), ``sorting`` (``sort``, ``topk``);
 * ``unary_math``: ``log1p``, ``expm1``, ``rsqrt``, ``square``.
 """

@@ -13,7 +13,7 @@ import math
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.ops.operands import xp_of
-from minitensor.ops.reduce import expand_back, reduced_dims
+from minitensor.ops.reduction_rules import expand_back, reduced_dims
 from minitensor.ops.selection import where
 from minitensor.ops.shape import normalize_dim
 from minitensor.ops.unary import sign

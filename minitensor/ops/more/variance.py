@@ -15,7 +15,7 @@ import warnings
 
 from minitensor.autograd.function import Function
 from minitensor.ops.operands import xp_of
-from minitensor.ops.reduce import expand_back, reduced_count, reduced_dims
+from minitensor.ops.reduction_rules import expand_back, reduced_count, reduced_dims
 from minitensor.ops.selection import where
 
 
