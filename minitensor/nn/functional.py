@@ -12,8 +12,9 @@ shape that does not match) instead of returning a silently wrong number.
     >>> F.cross_entropy(logits, minitensor.tensor([0]))
     tensor(0.2413)
 
-The losses are written in `minitensor.nn.functional_losses` (re-exported
-here) and their derivatives in `minitensor.nn.losses`; ``linear``'s is below.
+The losses are written in `minitensor.nn.regression_losses` and
+`minitensor.nn.classification_losses` (re-exported here) and their
+derivatives in `minitensor.nn.losses`; ``linear``'s is below.
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ import warnings
 
 from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
-from minitensor.nn.functional_losses import (  # noqa: F401 (the losses: part of F, as in PyTorch)
+from minitensor.nn.classification_losses import (  # noqa: F401 (the losses: part of F, as in PyTorch)
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    nll_loss,
+)
+from minitensor.nn.regression_losses import (  # noqa: F401 (likewise)
     huber_loss,
     l1_loss,
     mse_loss,
-    nll_loss,
     smooth_l1_loss,
 )
 from minitensor.ops import activations, matmul, unary

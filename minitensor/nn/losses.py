@@ -9,7 +9,8 @@ differentiating the forward's arithmetic step by step.
 
 The reduction only rescales the gradient: d(mean)/d(loss_i) = 1/n,
 d(sum)/d(loss_i) = 1, and with ``"none"`` each element brings its own
-incoming gradient. `_per_element` applies that rule.
+incoming gradient. `per_element` applies that rule (it and the forward's
+`reduce_array` are in loss_reduction.py, with the rest of the reduction rule).
 
 The users' entry points, with input checks, are in `minitensor.nn.functional`.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 from minitensor import backend
 from minitensor.autograd.function import Function
 from minitensor.dtypes import scalar_type_name
+from minitensor.nn.loss_reduction import per_element, reduce_array
 from minitensor.ops.broadcast import sum_to
 from minitensor.ops.operands import promoted, xp_of
 from minitensor.ops.unary import clamp, log, relu, rounded_like_torch, sigmoid
@@ -28,26 +30,6 @@ from minitensor.tensor import Tensor
 _BCE_EPSILON = 1e-12
 
 
-def _reduce(xp, losses, reduction: str, divisor=None):
-    """The forward half of the reduction: mean, sum, or the losses themselves.
-
-    "mean" divides the sum by the number of losses, or by ``divisor`` where
-    that is something else (nll_loss: the total weight of the targets kept).
-    """
-    if reduction == "mean":
-        # sum / count, not xp.mean: the mean of nothing is 0/0 = nan, quietly (as in PyTorch;
-        # NumPy's mean would warn "Mean of empty slice").
-        return xp.sum(losses) / (losses.size if divisor is None else divisor)
-    if reduction == "sum":
-        return xp.sum(losses)
-    return losses
-
-
-def _per_element(grad_output: Tensor, reduction: str, count) -> Tensor:
-    """The gradient that reaches each element's loss from the reduced output."""
-    return grad_output / count if reduction == "mean" else grad_output
-
-
 def _distance_gradients(ctx, grad_output, local) -> tuple:
     """The gradients of a loss of d = input - target, given ``local`` = d loss_i / d d_i.
 
@@ -55,7 +37,7 @@ def _distance_gradients(ctx, grad_output, local) -> tuple:
     gets ``local`` times what reaches each loss, the target minus that.
     """
     input, target = ctx.saved_tensors
-    grad = local * _per_element(grad_output, ctx.reduction, ctx.count)
+    grad = local * per_element(grad_output, ctx.reduction, ctx.count)
     grad_input = sum_to(grad, input.shape) if ctx.needs_input_grad[0] else None
     grad_target = sum_to(-grad, target.shape) if ctx.needs_input_grad[1] else None
     return grad_input, grad_target
@@ -73,7 +55,7 @@ class MseLoss(Function):
         diff = x - y
         losses = diff * diff
         ctx.reduction, ctx.count = reduction, int(losses.size)
-        return _reduce(xp_of(input), losses, reduction)
+        return reduce_array(xp_of(input), losses, reduction)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -102,12 +84,12 @@ class BinaryCrossEntropy(Function):
         if weight is not None:
             losses = losses * weight._array
         ctx.reduction, ctx.count = reduction, int(losses.size)
-        return _reduce(xp, losses, reduction)
+        return reduce_array(xp, losses, reduction)
 
     @staticmethod
     def backward(ctx, grad_output):
         x, y, weight = ctx.saved_tensors
-        scale = _per_element(grad_output, ctx.reduction, ctx.count)
+        scale = per_element(grad_output, ctx.reduction, ctx.count)
         if weight is not None:
             scale = scale * weight
         grad_input = grad_target = None
@@ -143,12 +125,12 @@ class BinaryCrossEntropyWithLogits(Function):
         if weight is not None:
             losses = losses * weight._array
         ctx.reduction, ctx.count = reduction, int(losses.size)
-        return _reduce(xp, losses, reduction)
+        return reduce_array(xp, losses, reduction)
 
     @staticmethod
     def backward(ctx, grad_output):
         x, y, weight, pos_weight = ctx.saved_tensors
-        scale = _per_element(grad_output, ctx.reduction, ctx.count)
+        scale = per_element(grad_output, ctx.reduction, ctx.count)
         if weight is not None:
             scale = scale * weight
         grad_input = grad_target = None
@@ -211,7 +193,7 @@ class NllLoss(Function):
         ctx.target_along, ctx.weight_along = along, _with_class_dim(xp, w, class_dim)
         ctx.total_weight = xp.sum(w)
         # "mean" divides by the total weight (all ignored: 0/0 = nan, quietly: see Function.apply)
-        return _reduce(xp, losses, reduction, divisor=ctx.total_weight)
+        return reduce_array(xp, losses, reduction, divisor=ctx.total_weight)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -278,7 +260,7 @@ class SmoothL1Loss(Function):
         z = _absolute_difference(ctx, input, target, reduction)
         losses = xp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
         ctx.count, ctx.beta = int(losses.size), beta
-        return _reduce(xp, losses, reduction)
+        return reduce_array(xp, losses, reduction)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -307,7 +289,7 @@ class HuberLoss(Function):
         # PyTorch writes the loss in the input's dtype (float32 input, float64 target: float32).
         losses = xp.astype(losses, input._array.dtype)
         ctx.count, ctx.delta = int(losses.size), delta
-        return _reduce(xp, losses, reduction)
+        return reduce_array(xp, losses, reduction)
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -1,195 +1,25 @@
-"""The loss functions of ``minitensor.nn.functional``: their checks, then their Functions.
+"""The classification losses of ``minitensor.nn.functional``: how likely the right class was.
 
-``F.mse_loss``, ``F.cross_entropy`` and the others are defined here and
-re-exported by `minitensor.nn.functional`, so they are used as ``F.<name>``
-exactly as in PyTorch. Each checks its input first and fails with PyTorch's
-error (a target out of range, a shape that does not match) instead of
-returning a silently wrong number; the derivatives are in `minitensor.nn.losses`.
+``F.binary_cross_entropy`` (and ``_with_logits``) for yes/no labels,
+``F.nll_loss`` and ``F.cross_entropy`` for one class out of C. Each checks
+its input first and fails with PyTorch's error (a target out of range, a
+shape that does not match) instead of returning a silently wrong number;
+then it calls its `Function` in `minitensor.nn.losses`, where the
+derivatives are written. They are re-exported by `minitensor.nn.functional`,
+so they are used as ``F.<name>`` exactly as in PyTorch.
 """
 
 from __future__ import annotations
 
-import warnings
-
 from minitensor import backend
 from minitensor import dtypes as _dtypes
 from minitensor.nn import losses
+from minitensor.nn.loss_reduction import reduce_loss, reduction_to_use
 from minitensor.ops import arithmetic
-from minitensor.ops.broadcast import broadcast_shapes
 from minitensor.ops.softmax import log_softmax
 from minitensor.tensor import Tensor
 
 _scalar_name = _dtypes.scalar_type_name  # PyTorch's name in messages: Float, Double, Long
-
-
-def _reduction(reduction: str, size_average=None, reduce=None) -> str:
-    """The reduction to use; ``size_average``/``reduce`` are PyTorch's deprecated spelling."""
-    return _checked_reduction(_legacy_reduction(reduction, size_average, reduce, stacklevel=4))
-
-
-def _checked_reduction(reduction: str) -> str:
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return reduction
-
-
-def _legacy_reduction(reduction: str, size_average=None, reduce=None, stacklevel=3) -> str:
-    """``reduction``, or what the deprecated ``size_average``/``reduce`` ask for (warning)."""
-    if size_average is not None or reduce is not None:
-        size_average = True if size_average is None else size_average
-        reduce = True if reduce is None else reduce
-        reduction = "none" if not reduce else ("mean" if size_average else "sum")
-        warnings.warn(
-            "size_average and reduce args will be deprecated, please use "
-            f"reduction='{reduction}' instead.",
-            UserWarning,
-            stacklevel=stacklevel,  # the line that called the loss (or built the module)
-        )
-    return reduction
-
-
-def mse_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-    weight: Tensor | None = None,
-) -> Tensor:
-    """Mean squared error: mean((input - target)**2)."""
-    _warn_if_sizes_differ(input, target)
-    reduction = _reduction(reduction, size_average, reduce)
-    dtype = _dtypes.result_type(input, target)
-    if not dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"mse_{input.device.type}\" not implemented for '{_scalar_name(dtype)}'"
-        )
-    if weight is not None:  # PyTorch's weighted version: sum(w (x - y)**2) / sum(w)
-        if weight.shape != input.shape:
-            raise ValueError("Weights and input must have the same size.")
-        return _reduce((input - target) ** 2 * weight, reduction, total=weight)
-    return losses.MseLoss.apply(input, target, reduction)
-
-
-def _warn_if_sizes_differ(input: Tensor, target: Tensor) -> None:
-    """PyTorch's warning when a regression target would be broadcast to the input."""
-    if target.shape != input.shape:
-        warnings.warn(
-            f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.",
-            UserWarning,
-            stacklevel=3,  # the line that called the loss
-        )
-
-
-def _reduce(loss: Tensor, reduction: str, total: Tensor | int | None = None) -> Tensor:
-    """``loss`` reduced as ``reduction`` says: itself ("none"), its sum, or its mean.
-
-    A weighted mean divides the sum by the ``total`` weight instead of by the
-    number of elements (a tensor of weights is summed; a number is the total).
-    Any other ``reduction`` is PyTorch's ValueError.
-    """
-    if reduction == "none":
-        return loss
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "mean":
-        if total is None:
-            return loss.mean()
-        return loss.sum() / (total.sum() if isinstance(total, Tensor) else total)
-    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
-
-
-def l1_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-    weight: Tensor | None = None,
-) -> Tensor:
-    """Mean absolute error: mean(|input - target|) (``weight``: sum(w |x - y|) / sum(w)).
-
-    Built from ``-``, ``abs`` and ``mean`` as in PyTorch, so its graph shows
-    MeanBackward0 <- AbsBackward0 <- SubBackward0 (there is no L1LossBackward0).
-    """
-    _warn_if_sizes_differ(input, target)
-    reduction = _legacy_reduction(reduction, size_average, reduce)
-    broadcast_shapes(input.shape, target.shape)  # PyTorch's error if they do not fit
-    if weight is None:
-        return _l1(input, target, _checked_reduction(reduction))
-    if weight.shape != input.shape:
-        raise ValueError("Weights and input must have the same size.")
-    return _reduce((input - target).abs() * weight, reduction, total=weight)
-
-
-def _l1(input: Tensor, target: Tensor, reduction: str) -> Tensor:
-    return _reduce((input - target).abs(), reduction)
-
-
-def smooth_l1_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-    beta: float = 1.0,
-) -> Tensor:
-    """mean(0.5 d**2 / beta if |d| < beta else |d| - 0.5 beta), d = input - target.
-
-    Squared near 0, absolute beyond ``beta``; ``beta=0`` is ``l1_loss``.
-    """
-    _warn_if_sizes_differ(input, target)
-    reduction = _checked_reduction(_legacy_reduction(reduction, size_average, reduce))
-    broadcast_shapes(input.shape, target.shape)
-    if beta == 0.0:
-        return _l1(input, target, reduction)
-    if beta < 0:
-        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    _check_floating(input, target, "smooth_l1")
-    return losses.SmoothL1Loss.apply(input, target, reduction, beta)
-
-
-def huber_loss(
-    input: Tensor,
-    target: Tensor,
-    reduction: str = "mean",
-    delta: float = 1.0,
-    weight: Tensor | None = None,
-) -> Tensor:
-    """mean(0.5 d**2 if |d| < delta else delta (|d| - 0.5 delta)), d = input - target.
-
-    Squared near 0, ``delta`` times the absolute error beyond ``delta``
-    (``weight`` multiplies each element's loss before the reduction).
-    """
-    _warn_if_sizes_differ(input, target)
-    broadcast_shapes(input.shape, target.shape)
-    if weight is None:
-        reduction = _checked_reduction(reduction)
-    elif weight.shape != input.shape:
-        raise ValueError("Weights and input must have the same size.")
-    if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    dtype = _check_floating(input, target, "huber")
-    if not input.dtype.is_floating_point:  # the loss is written in the input's dtype
-        raise RuntimeError(
-            f"result type {_scalar_name(dtype)} can't be cast to the desired output type "
-            f"{_scalar_name(input.dtype)}"
-        )
-    if weight is None:
-        return losses.HuberLoss.apply(input, target, reduction, delta)
-    return _reduce(losses.HuberLoss.apply(input, target, "none", delta) * weight, reduction)
-
-
-def _check_floating(input: Tensor, target: Tensor, kernel: str):
-    """The dtype input and target promote to; PyTorch's error if it holds integers."""
-    dtype = _dtypes.result_type(input, target)
-    if not dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"{kernel}_{input.device.type}\" not implemented for '{_scalar_name(dtype)}'"
-        )
-    return dtype
 
 
 def binary_cross_entropy(
@@ -201,7 +31,7 @@ def binary_cross_entropy(
     reduction: str = "mean",
 ) -> Tensor:
     """-mean(y log(x) + (1 - y) log(1 - x)) for probabilities x in [0, 1] and labels y."""
-    reduction = _reduction(reduction, size_average, reduce)
+    reduction = reduction_to_use(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(
             f"Using a target size ({target.shape}) that is different to the input size "
@@ -234,7 +64,7 @@ def binary_cross_entropy_with_logits(
     pos_weight: Tensor | None = None,
 ) -> Tensor:
     """binary_cross_entropy(sigmoid(input), target), computed stably from the logits."""
-    reduction = _reduction(reduction, size_average, reduce)
+    reduction = reduction_to_use(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
@@ -267,7 +97,7 @@ def nll_loss(
     ``input`` is (N, C) (or (C,), or (N, C, d1, ...)); ``target`` holds class
     indices in [0, C) (int64), shaped (N,) (or (), or (N, d1, ...)).
     """
-    reduction = _reduction(reduction, size_average, reduce)
+    reduction = reduction_to_use(reduction, size_average, reduce)
     _check_class_targets(input, target)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(
@@ -346,7 +176,7 @@ def cross_entropy(
     ``label_smoothing`` = s trains towards a softer target: probability
     1 - s on the right class plus s spread evenly over all C classes.
     """
-    reduction = _reduction(reduction, size_average, reduce)
+    reduction = reduction_to_use(reduction, size_average, reduce)
     if label_smoothing > 1.0:  # (PyTorch checks only this side)
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
     class_dim = 0 if input.ndim == 1 else 1
@@ -385,7 +215,7 @@ def _uniform_target_loss(log_probs, target, weight, reduction, ignore_index):
     # "mean" divides by what nll_loss divides by: the total weight of the kept targets.
     kept = target[~ignored]
     total = weight[kept] if weight is not None else kept.numel()
-    return _reduce(per_sample, reduction, total)
+    return reduce_loss(per_sample, reduction, total)
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, class_dim):
