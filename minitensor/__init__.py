@@ -5,7 +5,7 @@ the rest of the package is an n-d ``Tensor`` whose API follows PyTorch's,
 so ``import minitensor as torch`` runs most beginner PyTorch code. Both run
 on the same backward engine, ``minitensor.autograd.engine``.
 
-Read the code in this order (about 3,200 lines, the core):
+Read the code in this order (about 2,800 lines, the core):
 
 1. ``scalar/value.py``: `Value`, autograd on single numbers;
 2. ``autograd/engine.py``: the backward engine both `Value` and `Tensor` use;
@@ -14,35 +14,39 @@ Read the code in this order (about 3,200 lines, the core):
 4. ``tensor_base.py``, then ``tensor.py``: the `Tensor` (the other ``tensor_*.py``
    files are its method groups: autograd, conversions, math, shapes);
 5. ``ops/broadcast.py`` and ``ops/operands.py``: what every operation does first;
-6. ``ops/arithmetic.py`` (``+ - * /``), ``ops/unary.py``, ``ops/reduce.py``,
+6. ``ops/arithmetic.py`` (``+ - * /``), ``ops/unary.py``, ``ops/reduce.py`` (``sum``,
+   ``mean``; with ``ops/reduction_rules.py``, what every reduction shares),
    ``ops/matmul.py``: the core operations;
 7. ``nn/parameter.py`` and ``nn/layers.py``: `Linear` and friends (then ``nn/module.py``).
 
 Everything else is reachable from there: the rest of ``ops/`` (shape, indexing,
-softmax, ...), ``ops/more/`` (operations kept for PyTorch completeness, ``//``
-and ``%`` among them), ``creation.py`` (tensor(), zeros(), randn(), ...; from
+softmax, the matrix products' checks in ``matmul_checks.py``, ...), ``ops/more/``
+(operations kept for PyTorch completeness: ``prod``, ``all``/``any``, ``//`` and
+``%`` among them), ``creation.py`` (tensor(), zeros(), randn(), ...; from
 ``creation_data.py`` and ``creation_filled.py``), ``autograd/`` (no_grad, grad(),
-gradcheck), ``dtypes.py``, ``backend.py`` (NumPy or CuPy), ``printing.py``,
-``nn/``, ``optim/``, ``datasets.py`` (the notebooks' toy data), ``utils/``, ``viz/``.
+gradcheck), ``dtypes.py``, ``backend.py`` (NumPy or CuPy for each device; the
+libraries in ``array_libraries.py``, the `device` names in ``devices.py``),
+``printing.py``, ``nn/`` (activation and loss modules, the losses' functions and
+derivatives), ``optim/``, ``datasets.py`` (the notebooks' toy data), ``utils/``, ``viz/``.
 
 The import rule: imports go one way, from the higher layers down, and every
 import of a minitensor module is at the top of its file (optional third-party
 packages, such as graphviz or tqdm, may be imported where they are used, and so
 may ``viz/render.py``, which needs graphviz). From the bottom: ``dtypes``,
-``backend``, ``size``; ``autograd`` (grad_mode, registry, function, engine);
-``ops/`` and ``creation``; ``tensor_*.py`` and ``tensor.py``; then ``nn``,
-``optim``, ``utils``, ``viz``. The operations sit below the Tensor class yet
-must make tensors: ``tensor.py`` registers its class with
-``autograd/registry.py`` (`register_tensor_class`), and the layers below it use
-`tensor_class`, `is_tensor` and `wrap_array` from there (``autograd/function.py``
-re-exports them). ``tests/test_imports.py`` checks the rule (no cycle, no import
+``devices``, ``array_libraries`` and ``backend``, ``size``; ``autograd``
+(grad_mode, registry, function, engine); ``ops/`` and ``creation``;
+``tensor_*.py`` and ``tensor.py``; then ``nn``, ``optim``, ``utils``, ``viz``.
+The operations sit below the Tensor class yet must make tensors:
+``tensor.py`` registers its class with ``autograd/registry.py``
+(`register_tensor_class`), and the layers below it use `tensor_class`,
+`is_tensor` and `wrap_array` from there (``autograd/function.py`` re-exports
+them). ``tests/test_imports.py`` checks the rule (no cycle, no import
 inside a function).
 """
 
 from minitensor import autograd, cuda, datasets, nn, optim, return_types, utils, viz
 from minitensor.allocation import OutOfMemoryError
 from minitensor.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from minitensor.backend import device
 from minitensor.creation import (
     BoolTensor,
     DoubleTensor,
@@ -70,6 +74,7 @@ from minitensor.creation import (
     zeros,
     zeros_like,
 )
+from minitensor.devices import device
 from minitensor.dtypes import (
     bool_ as bool,
 )
@@ -118,14 +123,16 @@ from minitensor.ops.more.flip import flip
 from minitensor.ops.more.grid import meshgrid, outer
 from minitensor.ops.more.integer_division import floor_divide, remainder
 from minitensor.ops.more.norm import norm
+from minitensor.ops.more.prod import prod
 from minitensor.ops.more.rounding import ceil, floor, round, trunc
 from minitensor.ops.more.scan import cumsum
 from minitensor.ops.more.sorting import argsort, sort, topk
 from minitensor.ops.more.triangular import tril, triu
+from minitensor.ops.more.truth_tests import all, any
 from minitensor.ops.more.unary_math import expm1, log1p, rsqrt, square
 from minitensor.ops.more.variance import std, var
 from minitensor.ops.power import pow
-from minitensor.ops.reduce import all, any, mean, prod, sum
+from minitensor.ops.reduce import mean, sum
 from minitensor.ops.selection import masked_fill, maximum, minimum, where
 from minitensor.ops.shape import (
     expand,
