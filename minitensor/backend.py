@@ -22,7 +22,7 @@ described in `minitensor.array_libraries`, and the `device` names in
 
 from __future__ import annotations
 
-import math
+import functools
 
 import numpy as np
 
@@ -50,7 +50,7 @@ def use_standin_gpu(enabled: bool = True) -> None:
     global _gpu_backend, _gpu_checked
     _gpu_backend = standin_backend() if enabled else None
     _gpu_checked = enabled
-    _numbers.clear()  # (arrays of the previous "cuda")
+    number_cache.clear()  # (arrays of the previous "cuda")
 
 
 def _gpu() -> ArrayBackend | None:
@@ -122,26 +122,9 @@ def asarray(value, dt, dev: device):
     return xp.asarray(value, dtype=native_dtype(xp, dt), device=native_device(dev))
 
 
-_numbers: dict = {}  # (value, its sign, dtype name, device) -> a 0-d array on a GPU
-_NUMBERS_KEPT = 1024
-
-
-def number(value, dt, dev: device):
-    """A 0-d array on the GPU ``dev`` holding the Python number ``value`` (``tensor * 2.5``).
-
-    Making one costs an allocation and a copy from the host, at every
-    operation: so the arrays made are kept, and the next ``* 2.5`` on that
-    device reuses the same one (operations never write into them). On the
-    CPU a new NumPy array costs less than looking one up.
-    """
-    # A float's sign is part of the key: -0.0 == 0.0, but they are different numbers.
-    key = (value, math.copysign(1.0, value) if isinstance(value, float) else 1, dt.name, dev)
-    array = _numbers.get(key)
-    if array is None:
-        if len(_numbers) >= _NUMBERS_KEPT:  # a loop over many numbers: start again
-            _numbers.clear()
-        array = _numbers[key] = asarray(value, dt, dev)
-    return array
+# The Python numbers met in operations (``t * 2.5``), as `minitensor.ops.operands`
+# wraps them, kept for reuse; emptied when "cuda" changes meaning (tests).
+number_cache: dict = {}
 
 
 def astype(array, dt, dev: device):
@@ -150,6 +133,14 @@ def astype(array, dt, dev: device):
         return array.astype(dt.name)
     xp = namespace(dev)
     return xp.astype(array, native_dtype(xp, dt))
+
+
+def converted(xp, array, native_dtype):
+    """``xp.astype(array, native_dtype)``; a NumPy array converts itself (the compat layer
+    costs as much as the conversion)."""
+    if type(array) is np.ndarray:
+        return array.astype(native_dtype)
+    return xp.astype(array, native_dtype)
 
 
 def as_array(result, dev: device):
@@ -180,13 +171,12 @@ class quiet_float_errors:
     _open = 0  # how many are open right now
 
     def __enter__(self):
-        self._state = np.errstate(all="ignore")
-        self._state.__enter__()
+        self._token = _silence_float_errors()
         quiet_float_errors._open += 1
 
     def __exit__(self, *exc):
         quiet_float_errors._open -= 1
-        self._state.__exit__(*exc)
+        _restore_float_errors(self._token)
         return False
 
 
@@ -195,9 +185,54 @@ def float_errors_are_quiet() -> bool:
     return quiet_float_errors._open > 0
 
 
-# The same rule as a decorator, for a function called very often (every
-# operation's forward): NumPy's decorator form costs a quarter of a ``with``.
-quietly = np.errstate(all="ignore")
+def _silence_float_errors():
+    """Switch NumPy's float warnings off; returns what `_restore_float_errors` needs.
+
+    ``np.errstate(all="ignore")`` does this, but it rebuilds NumPy's error
+    settings each time it is entered, which costs a third of a small
+    operation. NumPy keeps those settings in a context variable: setting it
+    to settings made once, below, is the same switch, ten times cheaper.
+    (If a NumPy version hides the variable, np.errstate is used.)
+    """
+    if _ERROR_SETTINGS is None:
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+    return _ERROR_SETTINGS.set(_ALL_IGNORED)
+
+
+def _restore_float_errors(token) -> None:
+    if _ERROR_SETTINGS is None:
+        token.__exit__(None, None, None)
+    else:
+        _ERROR_SETTINGS.reset(token)
+
+
+def _numpy_error_settings():
+    """NumPy's context variable of error settings and its "ignore all" value, if found."""
+    try:
+        from numpy._core._ufunc_config import _extobj_contextvar as variable
+    except ImportError:
+        return None, None
+    with np.errstate(all="ignore"):
+        return variable, variable.get()
+
+
+_ERROR_SETTINGS, _ALL_IGNORED = _numpy_error_settings()
+
+
+def quietly(function):
+    """``function`` with NumPy's float warnings off while it runs (a decorator)."""
+
+    @functools.wraps(function)
+    def quiet(*args):
+        token = _silence_float_errors()
+        try:
+            return function(*args)
+        finally:
+            _restore_float_errors(token)
+
+    return quiet
 
 
 def contiguous_copy(array, dev: device):

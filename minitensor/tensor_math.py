@@ -20,7 +20,17 @@ from minitensor.ops import (
     softmax,
     unary,
 )
-from minitensor.ops.more import checks, norm, rounding, scan, sorting, unary_math, variance
+from minitensor.ops.more import (
+    checks,
+    norm,
+    prod,
+    rounding,
+    scan,
+    sorting,
+    truth_tests,
+    unary_math,
+    variance,
+)
 from minitensor.tensor_base import TensorBase
 
 
@@ -214,7 +224,7 @@ class MathMethods(TensorBase):
         return reduce.mean(self, dim, keepdim, dtype=dtype)
 
     def prod(self, dim=None, keepdim=False, *, dtype=None):
-        return reduce.prod(self, dim, keepdim, dtype=dtype)
+        return prod.prod(self, dim, keepdim, dtype=dtype)
 
     def max(self, dim=None, keepdim=False):
         return extremes.max(self, dim, keepdim)
@@ -238,10 +248,10 @@ class MathMethods(TensorBase):
         return norm.norm(self, p, dim, keepdim)
 
     def all(self, dim=None, keepdim=False):
-        return reduce.all(self, dim, keepdim)
+        return truth_tests.all(self, dim, keepdim)
 
     def any(self, dim=None, keepdim=False):
-        return reduce.any(self, dim, keepdim)
+        return truth_tests.any(self, dim, keepdim)
 
     # Running totals (minitensor/ops/scan.py) and sorting (minitensor/ops/sorting.py)
 

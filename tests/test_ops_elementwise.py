@@ -349,3 +349,34 @@ def test_no_numpy_warnings_for_inf_and_nan(recwarn):
 )
 def test_bad_operands_fail_as_in_torch(fn):
     compare(fn, A)
+
+
+def test_operations_leave_numpy_error_settings_as_they_were():
+    """Forward silences NumPy's float warnings only while it runs, even when it fails."""
+    before = np.geterr()
+    (mt.tensor([0.0, 1.0]).log() / 0).exp()
+    with pytest.raises(RuntimeError):
+        mt.ones(2) + mt.ones(3)
+    assert np.geterr() == before
+    with np.errstate(divide="raise"):  # the user's own NumPy settings still apply to NumPy
+        with pytest.raises(FloatingPointError):
+            np.log(np.zeros(1))
+        mt.zeros(1).log()  # ... and not to minitensor
+
+
+def test_a_number_is_wrapped_once_and_converted_once():
+    """``x * 1.0001`` in a loop reuses one wrapped number and its float32 copy."""
+    from minitensor.ops.operands import as_tensor_operand, cast
+
+    x = mt.ones(2)
+    number = as_tensor_operand(1.0001, x)
+    assert as_tensor_operand(1.0001, x) is number
+    assert number._wrapped_number and number.dtype == mt.float64  # it promotes as a number
+    assert cast(number, mt.float32) is cast(number, mt.float32)
+    assert cast(number, mt.float32).dtype == np.float32
+    # Equal but different numbers are kept apart: -0.0 and 0.0, 1 and 1.0 and True.
+    for a, b in [(-0.0, 0.0), (1, 1.0), (True, 1)]:
+        assert as_tensor_operand(a, x) is not as_tensor_operand(b, x)
+    assert np.signbit((x * -0.0).numpy()).all() and not np.signbit((x * 0.0).numpy()).any()
+    assert (mt.ones(2, dtype=mt.int32) * True).dtype == mt.int32
+    assert (mt.ones(2, dtype=mt.int32) * 1.5).dtype == mt.float32

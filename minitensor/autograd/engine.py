@@ -167,8 +167,12 @@ def backward_steps(
         if accumulate:
             node.accumulate(grad_output)
         for parent, grad in zip(parents, grad_inputs):
-            if parent is not None and grad is not None:
-                pending[parent] = _add(pending.get(parent), grad)
+            if parent is None or grad is None:
+                continue
+            if parent in pending:  # several paths lead here: their shares add up
+                pending[parent] = pending[parent] + grad
+            else:
+                pending[parent] = grad
         yield Step(number, node, grad_output, parents, grad_inputs)
         number += 1
 

@@ -100,11 +100,22 @@ class Function:
     def apply(cls, *args: Any) -> Tensor:
         """Run forward and, if any input requires grad, record the graph node."""
         Tensor = tensor_class()
-        tensors = [a for a in args if isinstance(a, Tensor)]
-        device = _common_device(tensors)
+        # One pass over the arguments: which need a gradient, and their device.
+        needs_input_grad, device = [], None
+        for a in args:
+            if not isinstance(a, Tensor):
+                needs_input_grad.append(False)
+                continue
+            needs_input_grad.append(a._requires_grad)
+            if device is None:
+                device = a._device
+            elif a._device is not device and a._device != device:
+                raise _mixed_devices(device, a._device)
         ctx = FunctionCtx()
-        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-        record = grad_mode.is_grad_enabled() and True in ctx.needs_input_grad
+        ctx.needs_input_grad = tuple(needs_input_grad)
+        record = grad_mode._enabled and True in needs_input_grad
+        if not record:
+            ctx._recording = False
 
         try:
             result = _forward(cls, ctx, args)
@@ -112,7 +123,7 @@ class Function:
             raise allocation.translated(error, device or backend.CPU) from None
         if not isinstance(result, Tensor):
             out = Tensor._wrap(result, device)
-        elif any(result is t for t in tensors):
+        elif any(result is t for t in args):
             # A user's forward may return an input unchanged: the output must
             # still be a new tensor (sharing its memory), or the input itself
             # would become the output of this operation.
@@ -121,7 +132,7 @@ class Function:
             out = result
 
         if cls.is_view:
-            base = tensors[0]
+            base = args[0]
             out._version_counter = base._version_counter
             out._base = base if base._base is None else base._base
         # Only floating-point results can carry gradients (x.long() needs none).
@@ -147,16 +158,16 @@ def _forward(function, ctx, args):
     these rules are applied, for every operation. (Switching a mode that is
     already set is skipped: this runs for every operation, so it is kept cheap.)
     """
-    recording = grad_mode.is_grad_enabled()
+    recording = grad_mode._enabled
     if recording:
-        grad_mode._set_enabled(False)
+        grad_mode._enabled = False
     try:
-        if backend.float_errors_are_quiet():
+        if backend.quiet_float_errors._open:
             return function.forward(ctx, *args)
         return _quiet_forward(function, ctx, args)
     finally:
         if recording:
-            grad_mode._set_enabled(True)
+            grad_mode._enabled = True
 
 
 @backend.quietly
@@ -164,18 +175,12 @@ def _quiet_forward(function, ctx, args):
     return function.forward(ctx, *args)
 
 
-def _common_device(tensors):
-    """The device all tensor arguments are on; mixing devices is an error, as in PyTorch."""
-    if not tensors:
-        return None
-    device = tensors[0]._device
-    for t in tensors[1:]:
-        if t._device is not device and t._device != device:
-            raise RuntimeError(
-                "Expected all tensors to be on the same device, but found at least two "
-                f"devices, {_device_order(device, t.device)}!"
-            )
-    return device
+def _mixed_devices(a, b) -> RuntimeError:
+    """PyTorch's error for an operation on tensors of two devices."""
+    return RuntimeError(
+        "Expected all tensors to be on the same device, but found at least two "
+        f"devices, {_device_order(a, b)}!"
+    )
 
 
 def _device_order(a, b) -> str:

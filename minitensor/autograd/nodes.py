@@ -83,7 +83,7 @@ class BackwardNode:
         self._retained: list = []  # weak references to tensors that called retain_grad()
         self.hooks: OrderedDict | None = None  # the output tensor's register_hook hooks
         # With anomaly detection on, remember where in the user's code this node was made.
-        self._forward_stack = anomaly.forward_stack() if anomaly.is_anomaly_enabled() else None
+        self._forward_stack = anomaly.forward_stack() if anomaly._enabled else None
 
     def name(self) -> str:
         """The node's name, e.g. ``"MulBackward0"``."""

@@ -43,12 +43,18 @@ class FunctionCtx:
     _saved: tuple | None = ()
     _versions: tuple[int, ...] = ()
     _wants_result = False
+    _recording = True  # False while an operation runs with no graph to record
     _result: _SavedResult | None = None
 
     def save_for_backward(self, *tensors) -> None:
-        """Keep tensors for backward, remembering their version numbers."""
+        """Keep tensors for backward, remembering their version numbers.
+
+        (Nothing to keep when no graph is being recorded: no backward will ask.)
+        """
+        if not self._recording:
+            return
         self._saved = tensors
-        self._versions = tuple(0 if t is None else t._version for t in tensors)
+        self._versions = tuple([0 if t is None else t._version_counter.value for t in tensors])
 
     @property
     def saved_tensors(self) -> tuple:

@@ -47,7 +47,7 @@ class Add(Function):
         ctx.shapes, ctx.alpha = (a.shape, b.shape), alpha
         x, y = promoted(a, b)
         y = _scaled(y, alpha, a.device)
-        if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+        if a._dtype is b._dtype is _dtypes.bool_:
             return xp_of(a).logical_or(x, y)  # True + True is True, as in PyTorch
         return x + y
 
@@ -107,7 +107,7 @@ class Mul(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = promoted(a, b)
-        if _dtypes.from_array_dtype(x.dtype) == _dtypes.bool_:
+        if a._dtype is b._dtype is _dtypes.bool_:
             return xp_of(a).logical_and(x, y)  # True * False is False, as in PyTorch
         return x * y
 

@@ -36,9 +36,28 @@ def as_tensor_operand(x, like):
 
     A wrapped number takes part in type promotion as a Python number does
     (``int32_tensor * 2`` stays int32) and lives on ``like``'s device.
+    Operations never write into it, so the one made for ``2.5`` on a device
+    is kept and reused: a training loop's ``* 2.5`` costs no allocation (and,
+    on a GPU, no copy from the host) after the first.
     """
     if isinstance(x, tensor_class()):
         return x
+    device = like._device
+    key = (x, type(x), device.type, device.index)  # the type too: 1 == 1.0 == True
+    t = backend.number_cache.get(key)
+    if t is None:
+        t = _wrapped_number(x, device)
+        if x != 0:  # (0.0 == -0.0, yet they are different numbers: those are not kept)
+            if len(backend.number_cache) >= _NUMBERS_KEPT:  # a loop over many numbers
+                backend.number_cache.clear()
+            backend.number_cache[key] = t
+    return t
+
+
+_NUMBERS_KEPT = 1024
+
+
+def _wrapped_number(x, device):
     if isinstance(x, (bool, np.bool_)):
         dt = _dtypes.bool_
     elif isinstance(x, (int, np.integer)):
@@ -50,13 +69,9 @@ def as_tensor_operand(x, like):
             f"unsupported operand type(s): 'Tensor' and '{type(x).__name__}' "
             "(minitensor operations take tensors and Python numbers)"
         )
-    device = like.device
-    if device.type == "cpu":
-        array = backend.asarray(x, dt, device)
-    else:  # made once per number and device, not at every operation (see backend.number)
-        array = backend.number(x, dt, device)
-    t = wrap_array(array, device)
+    t = wrap_array(backend.asarray(x, dt, device), device)
     t._wrapped_number = True
+    t._casts = {}  # dtype -> the number as a 0-d array of that dtype (see `cast`)
     return t
 
 
@@ -83,9 +98,14 @@ def binary_operands(a, b):
 
 def cast(t, dtype):
     """``t``'s array in ``dtype`` (no copy if it already is)."""
-    if t.dtype == dtype:
+    if t._dtype is dtype:
         return t._array
-    return backend.astype(t._array, dtype, t.device)
+    if t._wrapped_number:  # converted once per dtype, then reused
+        array = t._casts.get(dtype)
+        if array is None:
+            array = t._casts[dtype] = backend.astype(t._array, dtype, t._device)
+        return array
+    return backend.astype(t._array, dtype, t._device)
 
 
 def promoted(*tensors, floating: bool = False):
@@ -97,8 +117,8 @@ def promoted(*tensors, floating: bool = False):
     dtype = _dtypes.result_type(*tensors)
     if floating and not dtype.is_floating_point:
         dtype = _dtypes.get_default_dtype()
-    broadcast_shapes(*(t._array.shape for t in tensors))  # PyTorch's message if they do not fit
-    return [t._array if t._dtype is dtype else cast(t, dtype) for t in tensors]
+    broadcast_shapes(*[t._array.shape for t in tensors])  # PyTorch's message if they do not fit
+    return [cast(t, dtype) for t in tensors]
 
 
 def float_array(t):

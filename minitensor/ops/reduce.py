@@ -23,9 +23,6 @@ from minitensor import dtypes as _dtypes
 from minitensor.autograd.function import Function
 from minitensor.autograd.grad_mode import is_grad_enabled
 from minitensor.ops.arithmetic import div_by_number
-from minitensor.ops.more.prod import prod as prod  # (Tensor.prod calls reduce.prod)
-from minitensor.ops.more.truth_tests import all as all  # (likewise Tensor.all and .any)
-from minitensor.ops.more.truth_tests import any as any
 from minitensor.ops.operands import xp_of
 from minitensor.ops.reduction_rules import (
     expand_back,

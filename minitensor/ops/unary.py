@@ -39,7 +39,7 @@ def rounded_like_torch(xp, function, x):
     # exp(100.) overflows float32 to inf, as in PyTorch (Function.apply keeps NumPy
     # from warning about it: every forward runs inside backend.quiet_float_errors()).
     if _dtypes.from_array_dtype(x.dtype) in (_dtypes.float32, _dtypes.float16):
-        return xp.astype(function(xp.astype(x, xp.float64)), x.dtype)
+        return backend.converted(xp, function(backend.converted(xp, x, xp.float64)), x.dtype)
     return function(x)
 
 
