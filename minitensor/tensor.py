@@ -181,9 +181,9 @@ class Tensor(AutogradMethods, ConversionMethods, MathMethods, ShapeMethods):
 
 def _is_operand(x) -> bool:
     """Can ``x`` meet a tensor in an operator? Tensors and real Python/NumPy numbers can."""
-    return isinstance(x, (Tensor, builtins.int, builtins.float, np.bool_, np.number)) and not (
-        isinstance(x, (complex, np.complexfloating))
-    )
+    if isinstance(x, (Tensor, builtins.float, builtins.int)):  # (a bool is an int)
+        return True
+    return isinstance(x, (np.bool_, np.number)) and not isinstance(x, np.complexfloating)
 
 
 register_tensor_class(Tensor)

@@ -40,11 +40,17 @@ def as_tensor_operand(x, like):
     is kept and reused: a training loop's ``* 2.5`` costs no allocation (and,
     on a GPU, no copy from the host) after the first.
     """
-    if isinstance(x, tensor_class()):
-        return x
+    return x if isinstance(x, tensor_class()) else _number_operand(x, like)
+
+
+def _number_operand(x, like):
+    """The wrapped number for ``x``, from the cache if it was made before."""
     device = like._device
     key = (x, type(x), device.type, device.index)  # the type too: 1 == 1.0 == True
-    t = backend.number_cache.get(key)
+    try:
+        t = backend.number_cache.get(key)
+    except TypeError:  # unhashable, so not a number: _wrapped_number says so
+        t = None
     if t is None:
         t = _wrapped_number(x, device)
         if x != 0:  # (0.0 == -0.0, yet they are different numbers: those are not kept)
@@ -92,8 +98,8 @@ def binary_operands(a, b):
     """Both operands as tensors; at least one of them must already be one."""
     Tensor = tensor_class()
     if isinstance(a, Tensor):
-        return a, (b if isinstance(b, Tensor) else as_tensor_operand(b, a))
-    return as_tensor_operand(a, b), b
+        return a, (b if isinstance(b, Tensor) else _number_operand(b, a))
+    return _number_operand(a, b), b
 
 
 def cast(t, dtype):
