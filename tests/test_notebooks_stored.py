@@ -57,3 +57,20 @@ def test_notebook_outputs_are_clean(path):
 def test_every_source_has_its_notebook():
     for source in SOURCES.glob("[0-9]*.py"):
         assert (ROOT / "notebooks" / f"{source.stem}.ipynb").exists(), source.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_widgets_are_whole(path):
+    """Every widget an output shows, and every widget a stored widget refers to (its
+    layout, style, children), is in the stored state: opened before running, the
+    notebook draws each widget whole, not "model not found"."""
+    nb = _load(path)
+    state = nb["metadata"].get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})  # fmt: skip
+    shown = re.findall(
+        r'"model_id": "([0-9a-f]{32})"', json.dumps([c.get("outputs", []) for c in nb["cells"]])
+    )
+    referred = re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state))
+    assert set(shown) <= set(state), "an output shows a widget that is not stored"
+    assert set(referred) <= set(state), "a stored widget refers to one that is not stored"
+    assert not nb["cells"] or all("execution" not in c.get("metadata", {}) for c in nb["cells"])

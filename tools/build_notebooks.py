@@ -133,15 +133,44 @@ def _strip_machine_paths(nb: nbformat.NotebookNode) -> None:
 
 
 def _stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    """The same model ids in every build (the kernel makes random ones): one per widget,
-    from the notebook's name and the widget's place in the stored state."""
+    """The same model ids in every build (the kernel makes random ones).
+
+    Widgets are numbered in an order that does not depend on those ids: first
+    the views the outputs show, in cell order, then the models each one
+    refers to, breadth first (in the order of its state's sorted keys), and
+    any left over by their state. Each gets an id made from the notebook's
+    name and its number.
+    """
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    # (An id also appears as "IPY_MODEL_<id>", where the "_" before it is no word boundary.)
+    model_id = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+    outputs = json.dumps([cell.get("outputs", []) for cell in nb.cells])
+    queue = [found for found in model_id.findall(outputs) if found in state]
+    order: list[str] = []
+    while queue:
+        current = queue.pop(0)
+        if current in order:
+            continue
+        order.append(current)
+        refers_to = model_id.findall(json.dumps(state[current], sort_keys=True))
+        queue += [found for found in refers_to if found in state and found != current]
+
+    def content(key: str) -> str:
+        return model_id.sub("", json.dumps(state[key], sort_keys=True))
+
+    order += sorted((key for key in state if key not in order), key=content)
     new_ids = {
         old: hashlib.sha256(f"{name}/{number}".encode()).hexdigest()[:32]
-        for number, old in enumerate(state)
+        for number, old in enumerate(order)
     }
-    text = re.sub(r"\b[0-9a-f]{32}\b", lambda m: new_ids.get(m[0], m[0]), nbformat.writes(nb))
+    text = model_id.sub(lambda m: new_ids.get(m[0], m[0]), nbformat.writes(nb))
     return nbformat.reads(text, as_version=4)
+
+
+def _strip_timings(nb: nbformat.NotebookNode) -> None:
+    """No execution timestamps: they would change every line they sit on at each build."""
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
 
 
 def build(name: str) -> Path:
@@ -151,6 +180,7 @@ def build(name: str) -> Path:
     execute(nb)
     _strip_machine_paths(nb)
     nb = _stable_widget_ids(nb, name)
+    _strip_timings(nb)
     text = nbformat.writes(nb) + "\n"
     if len(text.encode()) > MAX_BYTES:
         raise RuntimeError(f"{name}.ipynb would be {len(text.encode()):,} bytes (> {MAX_BYTES:,})")

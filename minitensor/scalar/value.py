@@ -27,7 +27,8 @@ Every operation here has one input or two, and a tuple would be a second
 object per node for the cycle collector to track. It still runs now and
 then (Python cannot know the graph has no cycles), and each of its full
 passes walks every object alive: one object per node instead of two halves
-both how often those passes come and how long each takes.
+how often those passes come (on micrograd's demo step, from about two per
+step to one) and shortens each.
 ``parents`` and ``local_grads`` give the same information as tuples.
 
     >>> a = Value(2.0, label="a")
