@@ -136,13 +136,12 @@ class Function:
             out._version_counter = base._version_counter
             out._base = base if base._base is None else base._base
         # Only floating-point results can carry gradients (x.long() needs none).
-        record = record and out.dtype.is_floating_point
-        node = cls._node_class(cls, ctx, args) if record else None
-        if node is not None:
+        if record and out._dtype.is_floating_point:
+            node = cls._node_class(cls, ctx, args)
             out._grad_fn = node
             out._requires_grad = True
-        if ctx._wants_result:
-            ctx._result = _SavedResult(out, node)
+            if ctx._wants_result:
+                ctx._result = _SavedResult(out, node)
         return out
 
     @classmethod

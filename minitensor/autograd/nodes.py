@@ -15,8 +15,8 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from minitensor.autograd import anomaly
-from minitensor.autograd.grad_mode import is_grad_enabled, set_grad_enabled
+from minitensor.autograd import anomaly, grad_mode
+from minitensor.autograd.grad_mode import set_grad_enabled
 from minitensor.autograd.hooks import run_tensor_hooks
 from minitensor.autograd.registry import tensor_class
 from minitensor.ops.broadcast import is_expandable_to, sum_to
@@ -109,7 +109,7 @@ class BackwardNode:
     def chain_rule(self, grad_output, create_graph: bool = False) -> list:
         """Call the Function's backward and check each gradient it returns."""
         try:
-            if is_grad_enabled() == create_graph:  # (backward() already set the mode)
+            if grad_mode._enabled == create_graph:  # (backward() already set the mode)
                 grads = self.function.backward(self.ctx, grad_output)
             else:
                 with set_grad_enabled(create_graph):
