@@ -22,8 +22,6 @@ described in `minitensor.array_libraries`, and the `device` names in
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from minitensor.array_libraries import NUMPY, ArrayBackend, cupy_backend, standin_backend
@@ -171,12 +169,12 @@ class quiet_float_errors:
     _open = 0  # how many are open right now
 
     def __enter__(self):
-        self._token = _silence_float_errors()
+        self._token = silence_float_errors()
         quiet_float_errors._open += 1
 
     def __exit__(self, *exc):
         quiet_float_errors._open -= 1
-        _restore_float_errors(self._token)
+        restore_float_errors(self._token)
         return False
 
 
@@ -185,8 +183,8 @@ def float_errors_are_quiet() -> bool:
     return quiet_float_errors._open > 0
 
 
-def _silence_float_errors():
-    """Switch NumPy's float warnings off; returns what `_restore_float_errors` needs.
+def silence_float_errors():
+    """Switch NumPy's float warnings off; returns what `restore_float_errors` needs.
 
     ``np.errstate(all="ignore")`` does this, but it rebuilds NumPy's error
     settings each time it is entered, which costs a third of a small
@@ -201,7 +199,8 @@ def _silence_float_errors():
     return _ERROR_SETTINGS.set(_ALL_IGNORED)
 
 
-def _restore_float_errors(token) -> None:
+def restore_float_errors(token) -> None:
+    """Put NumPy's float warnings back as `silence_float_errors` found them."""
     if _ERROR_SETTINGS is None:
         token.__exit__(None, None, None)
     else:
@@ -219,20 +218,6 @@ def _numpy_error_settings():
 
 
 _ERROR_SETTINGS, _ALL_IGNORED = _numpy_error_settings()
-
-
-def quietly(function):
-    """``function`` with NumPy's float warnings off while it runs (a decorator)."""
-
-    @functools.wraps(function)
-    def quiet(*args):
-        token = _silence_float_errors()
-        try:
-            return function(*args)
-        finally:
-            _restore_float_errors(token)
-
-    return quiet
 
 
 def contiguous_copy(array, dev: device):

@@ -161,17 +161,16 @@ def _forward(function, ctx, args):
     if recording:
         grad_mode._enabled = False
     try:
-        if backend.quiet_float_errors._open:
+        if backend.quiet_float_errors._open:  # (a backward pass runs in one)
             return function.forward(ctx, *args)
-        return _quiet_forward(function, ctx, args)
+        token = backend.silence_float_errors()
+        try:
+            return function.forward(ctx, *args)
+        finally:
+            backend.restore_float_errors(token)
     finally:
         if recording:
             grad_mode._enabled = True
-
-
-@backend.quietly
-def _quiet_forward(function, ctx, args):
-    return function.forward(ctx, *args)
 
 
 def _mixed_devices(a, b) -> RuntimeError:
