@@ -44,7 +44,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b, alpha):
-        ctx.shapes, ctx.alpha = (a.shape, b.shape), alpha
+        ctx.shapes, ctx.alpha = (a._array.shape, b._array.shape), alpha
         x, y = promoted(a, b)
         y = _scaled(y, alpha, a.device)
         if a._dtype is b._dtype is _dtypes.bool_:
@@ -70,7 +70,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b, alpha):
-        ctx.shapes, ctx.alpha = (a.shape, b.shape), alpha
+        ctx.shapes, ctx.alpha = (a._array.shape, b._array.shape), alpha
         x, y = promoted(a, b)
         return x - _scaled(y, alpha, a.device)
 
