@@ -5,7 +5,7 @@ the rest of the package is an n-d ``Tensor`` whose API follows PyTorch's,
 so ``import minitensor as torch`` runs most beginner PyTorch code. Both run
 on the same backward engine, ``minitensor.autograd.engine``.
 
-Read the code in this order (about 2,800 lines, the core):
+Read the code in this order (about 2,900 lines, the core):
 
 1. ``scalar/value.py``: `Value`, autograd on single numbers;
 2. ``autograd/engine.py``: the backward engine both `Value` and `Tensor` use;
