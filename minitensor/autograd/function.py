@@ -117,10 +117,21 @@ class Function:
         if not record:
             ctx._recording = False
 
+        # Forward computes values only, with graph recording off (no graph inside
+        # it) and, like PyTorch, gives inf and nan without NumPy's RuntimeWarnings
+        # (already silenced inside a backward pass): this is the one place these
+        # rules are applied, for every operation.
+        was_recording = grad_mode._enabled
+        grad_mode._enabled = False
+        quiet = None if backend.quiet_float_errors._open else backend.silence_float_errors()
         try:
-            result = _forward(cls, ctx, args)
+            result = cls.forward(ctx, *args)
         except MemoryError as error:  # out of memory: PyTorch's RuntimeError instead
             raise allocation.translated(error, device or backend.CPU) from None
+        finally:
+            grad_mode._enabled = was_recording
+            if quiet is not None:
+                backend.restore_float_errors(quiet)
         if not isinstance(result, Tensor):
             out = Tensor._wrap(result, device)
         elif any(result is t for t in args):
@@ -147,30 +158,6 @@ class Function:
     @classmethod
     def _node_name(cls) -> str:
         return cls.node_name or f"{cls.__name__}Backward"
-
-
-def _forward(function, ctx, args):
-    """``function.forward(ctx, *args)`` with graph recording off and float errors quiet.
-
-    Forward computes values only (no graph inside it), and like PyTorch it
-    gives inf and nan without NumPy's RuntimeWarnings: this is the one place
-    these rules are applied, for every operation. (Switching a mode that is
-    already set is skipped: this runs for every operation, so it is kept cheap.)
-    """
-    recording = grad_mode._enabled
-    if recording:
-        grad_mode._enabled = False
-    try:
-        if backend.quiet_float_errors._open:  # (a backward pass runs in one)
-            return function.forward(ctx, *args)
-        token = backend.silence_float_errors()
-        try:
-            return function.forward(ctx, *args)
-        finally:
-            backend.restore_float_errors(token)
-    finally:
-        if recording:
-            grad_mode._enabled = True
 
 
 def _mixed_devices(a, b) -> RuntimeError:

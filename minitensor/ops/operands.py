@@ -120,15 +120,13 @@ def promoted(*tensors, floating: bool = False):
     ``floating=True`` is for operations like ``/`` whose result is a float
     even for integer inputs (then the default float dtype).
     """
-    if len(tensors) == 2:  # the usual case, decided quickly: two tensors alike
+    if len(tensors) == 2:  # the usual cases, decided quickly: a float tensor and ...
         a, b = tensors
-        if (
-            a._dtype is b._dtype
-            and a._array.shape == b._array.shape
-            and not (a._wrapped_number or b._wrapped_number)
-            and (a._dtype.is_floating_point or not floating)
-        ):
-            return [a._array, b._array]
+        if a._dtype.is_floating_point and not a._wrapped_number:
+            if b._wrapped_number:  # ... a number (x * 2.5), which never changes its dtype
+                return [a._array, cast(b, a._dtype)]
+            if b._dtype is a._dtype and b._array.shape == a._array.shape:  # ... one alike
+                return [a._array, b._array]
     dtype = _dtypes.result_type(*tensors)
     if floating and not dtype.is_floating_point:
         dtype = _dtypes.get_default_dtype()
