@@ -380,3 +380,26 @@ def test_a_number_is_wrapped_once_and_converted_once():
     assert np.signbit((x * -0.0).numpy()).all() and not np.signbit((x * 0.0).numpy()).any()
     assert (mt.ones(2, dtype=mt.int32) * True).dtype == mt.int32
     assert (mt.ones(2, dtype=mt.int32) * 1.5).dtype == mt.float32
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda x: x + 2.5,
+        lambda x: 2.5 - x,
+        lambda x: x * 2.5,
+        lambda x: 2.5 / x,
+        lambda x: x**2.5,
+        lambda x: 2.5**x,
+        lambda x: mt.where(x > 0, 2.5, x),
+        lambda x: mt.where(x > 0, 2.5, 2.5),
+        lambda x: x.clamp(-2.5, 2.5),
+        lambda x: mt.maximum(x, mt.tensor(2.5)),
+    ],
+)
+def test_changing_a_result_in_place_never_changes_a_kept_number(op):
+    """The numbers kept for reuse (see as_tensor_operand) are never an operation's output."""
+    x = mt.tensor([0.5, 1.0, 3.0])
+    first = op(x).clone()
+    op(x).mul_(0).add_(7)
+    assert mt.equal(op(x), first)
