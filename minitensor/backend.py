@@ -160,13 +160,13 @@ class quiet_float_errors:
     ``log(0)`` is -inf and ``0 / 0`` nan in every library; NumPy alone also
     prints a RuntimeWarning for them. CuPy and the array API never warn.
 
-    Every operation's forward runs inside one, so entering must be cheap:
-    inside an open one (a whole backward pass runs in one) `float_errors_are_quiet`
-    says so and operations skip their own. Like grad mode, this is one flag
-    for the process, not per thread.
+    Every operation's forward is silenced the same way (`silence_float_errors`,
+    in `Function.apply`), so it must be cheap; inside an open block (a whole
+    backward pass runs in one) ``_open`` is above 0 and operations skip their
+    own. Like grad mode, this is one count for the process, not per thread.
     """
 
-    _open = 0  # how many are open right now
+    _open = 0  # how many are open right now (read by Function.apply)
 
     def __enter__(self):
         self._token = silence_float_errors()
@@ -176,11 +176,6 @@ class quiet_float_errors:
         quiet_float_errors._open -= 1
         restore_float_errors(self._token)
         return False
-
-
-def float_errors_are_quiet() -> bool:
-    """True inside a `quiet_float_errors` block."""
-    return quiet_float_errors._open > 0
 
 
 def silence_float_errors():
